@@ -1,0 +1,3 @@
+from cleankit.cli import main
+
+main()

@@ -1,0 +1,192 @@
+"""The filter contract and the chain that composes filters.
+
+A filter is any callable ``Document -> Outcome`` with a stable ``name``. A :class:`Chain` is
+itself a filter, so chains nest and embed in other programs. Filters that must see the whole
+corpus before judging one document (duplicate finders) are also :class:`Observer`\\ s;
+:meth:`Chain.run` feeds them in an extra pass whose results are spooled to disk, so no filter
+runs twice on a document and memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Protocol, runtime_checkable
+
+from cleankit.document import Document, Outcome
+from cleankit.errors import DocumentError
+
+__all__ = ["Chain", "Filter", "Observer", "Record", "as_filter", "merge_outcomes"]
+
+
+@runtime_checkable
+class Filter(Protocol):
+    """One step: take a document, return the kept (possibly edited) document or a drop."""
+
+    @property
+    def name(self) -> str:
+        """Stable ASCII slug, written into the manifest."""
+        ...
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Judge one document."""
+        ...
+
+
+@runtime_checkable
+class Observer(Protocol):
+    """A filter that must see the corpus first. ``observe`` starts afresh each time it is called."""
+
+    @property
+    def name(self) -> str:
+        """Stable ASCII slug, written into the manifest."""
+        ...
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Judge one document, using what was observed."""
+        ...
+
+    def observe(self, docs: Iterable[Document]) -> None:
+        """See every document (as the filters before this one leave it) before any is judged."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class _FunctionFilter:
+    name: str
+    function: Callable[[Document], Outcome]
+
+    def __call__(self, doc: Document) -> Outcome:
+        return self.function(doc)
+
+
+def as_filter(name: str, function: Callable[[Document], Outcome]) -> Filter:
+    """Wrap a plain function as a named filter (the short form for stateless steps)."""
+    return _FunctionFilter(name, function)
+
+
+def merge_outcomes(first: Outcome, second: Outcome) -> Outcome:
+    """Combine two consecutive outcomes: edits concatenate, the earliest provenance value wins."""
+    provenance = dict(second.provenance)
+    provenance.update(first.provenance)
+    return Outcome(
+        doc=second.doc,
+        edits=first.edits + second.edits,
+        provenance=provenance,
+        dropped_by=second.dropped_by or first.dropped_by,
+        duplicate_of=second.duplicate_of or first.duplicate_of,
+        similarity=second.similarity if second.similarity is not None else first.similarity,
+        cluster_id=second.cluster_id or first.cluster_id,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """An input record and what the chain made of it: an outcome, or the error that stopped it."""
+
+    original: Document | None
+    outcome: Outcome | None = None
+    error: DocumentError | None = None
+
+    @property
+    def current(self) -> Document | None:
+        """The document as the filters so far left it (None once dropped or failed)."""
+        return self.outcome.doc if self.outcome is not None else None
+
+
+def _flat_names(filters: Sequence[Filter]) -> list[str]:
+    names: list[str] = []
+    for step in filters:
+        names.extend(_flat_names(step.filters) if isinstance(step, Chain) else [step.name])
+    return names
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Filters run in order; stops at the first drop. A chain is a filter itself."""
+
+    filters: tuple[Filter, ...]
+    name: str = "chain"
+    _observers: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        names = _flat_names(self.filters)
+        seen: set[str] = set()
+        for step_name in names:
+            if step_name in seen:
+                # restore() finds step boundaries by name, so two steps of one name would be ambiguous.
+                raise ValueError(f"chain has two steps named {step_name!r}; give each its own name")
+            seen.add(step_name)
+        observers = tuple(i for i, f in enumerate(self.filters) if isinstance(f, Observer))
+        object.__setattr__(self, "_observers", observers)
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Run every filter on one document; a DocumentError propagates to the caller."""
+        return self._apply(self.filters, Outcome(doc=doc))
+
+    def observe(self, docs: Iterable[Document]) -> None:
+        """Let a nested chain's observers see the corpus, so chains nest inside :meth:`run`."""
+        for record in self.run(docs):
+            del record
+
+    @staticmethod
+    def _apply(filters: Sequence[Filter], outcome: Outcome) -> Outcome:
+        for step in filters:
+            if outcome.doc is None:
+                break
+            outcome = merge_outcomes(outcome, step(outcome.doc))
+        return outcome
+
+    def _step(self, filters: Sequence[Filter], record: Record) -> Record:
+        if record.outcome is None or record.outcome.doc is None:
+            return record
+        try:
+            return Record(record.original, self._apply(filters, record.outcome))
+        except DocumentError as error:
+            return Record(record.original, None, error)
+
+    def run(self, corpus: Iterable[Document | DocumentError]) -> Iterator[Record]:
+        """Stream records through the chain, one :class:`Record` per input item, in input order.
+
+        ``corpus`` items that are already errors (malformed input) pass through as error records.
+        With observers, the records before each observer are spooled to a temporary file while
+        the observer sees them, and the next stage reads them back.
+        """
+        records: Iterable[Record] = (
+            Record(None, None, item)
+            if isinstance(item, DocumentError)
+            else Record(item, Outcome(doc=item))
+            for item in corpus
+        )
+        bounds = [0, *self._observers, len(self.filters)]
+        for start, stop in zip(bounds[:-2], bounds[1:-1], strict=True):
+            observer = self.filters[stop]
+            assert isinstance(observer, Observer)
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _read_spool when drained
+            stage = (self._step(self.filters[start:stop], r) for r in records)
+            docs = _spooled_docs(stage, spool)
+            observer.observe(docs)
+            for _ in docs:  # an observer that stops reading early must not lose records
+                pass
+            records = _read_spool(spool)
+        yield from (self._step(self.filters[bounds[-2] :], r) for r in records)
+
+
+def _spooled_docs(records: Iterable[Record], spool: IO[bytes]) -> Iterator[Document]:
+    for record in records:
+        pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        if record.current is not None:
+            yield record.current
+
+
+def _read_spool(spool: IO[bytes]) -> Iterator[Record]:
+    with spool:
+        spool.seek(0)
+        while True:
+            try:
+                record = pickle.load(spool)
+            except EOFError:
+                return
+            yield record

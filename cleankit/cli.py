@@ -1,0 +1,409 @@
+"""The ``cleankit`` command: each command parses options, makes one library call, echoes.
+
+Exit codes: 0 success, 1 data errors (bad records, failed checks), 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import polars as pl
+
+from cleankit import __version__, audit
+from cleankit.chain import Record
+from cleankit.dedup import SiteIndex
+from cleankit.errors import CleankitError, SettingsError
+from cleankit.io import atomic_write, read_documents, read_output
+from cleankit.manifest import read_manifest
+from cleankit.pipeline import RunSummary, clean_corpus
+from cleankit.rules import builtin_rules_dir, check_examples, load_rules
+from cleankit.settings import KEEP_POLICIES, Settings, load_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _friendly(command: F) -> F:
+    """Turn library errors into one-line messages with exit code 1, never a traceback."""
+
+    @wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except SettingsError as error:
+            raise click.UsageError(str(error)) from None
+        except CleankitError as error:
+            raise click.ClickException(str(error)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cleankit")
+def main() -> None:
+    """Clean news and web text into a deduplicated corpus with a provenance manifest."""
+
+
+def _rule_set(rules: Sequence[Path], no_builtin: bool, timeout: float) -> Any:
+    paths: list[Path] = [] if no_builtin else [builtin_rules_dir()]
+    paths.extend(rules)
+    if not paths:
+        raise click.UsageError("--no-builtin-rules needs at least one --rules PATH")
+    return load_rules(paths, timeout=timeout)
+
+
+def _print_summary(summary: RunSummary) -> None:
+    echo = click.echo
+    statuses = ", ".join(
+        f"{summary.statuses[s]} {s}" for s in ("kept", "dropped", "duplicate", "error")
+    )
+    echo(f"{summary.records} records: {statuses}")
+    removed = summary.chars_in - summary.chars_out
+    share = f" ({removed / summary.chars_in:.1%})" if summary.chars_in else ""
+    echo(f"characters: {summary.chars_in} in, {summary.chars_out} out, {removed} removed{share}")
+    if summary.dropped_by:
+        echo("dropped by: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.dropped_by.items())))
+    if summary.chars_removed_by_step:
+        echo("characters removed by step:")
+        for step, chars in summary.chars_removed_by_step.most_common():
+            echo(f"  {step:<28} {chars:>9}")
+    if summary.edits_by_rule:
+        echo("edits by rule (top 10):")
+        for rule, count in summary.edits_by_rule.most_common(10):
+            echo(f"  {rule:<50} {count:>6}")
+    if summary.skipped:
+        names = ", ".join(str(p) for p in summary.skipped[:5])
+        more = f" and {len(summary.skipped) - 5} more" if len(summary.skipped) > 5 else ""
+        echo(f"skipped {len(summary.skipped)} file(s) of unsupported type: {names}{more}", err=True)
+    echo(f"wrote {summary.output} and {summary.manifest}")
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["jsonl", "parquet"]),
+    default="jsonl",
+    show_default=True,
+    help="Format of documents.*.",
+)
+@click.option(
+    "--rules",
+    "rule_paths",
+    multiple=True,
+    type=click.Path(exists=True, path_type=Path),
+    help="Extra rule file or folder (repeatable).",
+)
+@click.option("--no-builtin-rules", is_flag=True, help="Use only the --rules given.")
+@click.option("--config", type=click.Path(path_type=Path), help="Settings TOML file.")
+@click.option("--no-dedup", is_flag=True, help="Skip corpus-level dedup and site boilerplate.")
+@click.option("--threshold", type=float, help="Document dedup Jaccard threshold.")
+@click.option(
+    "--keep", type=click.Choice(KEEP_POLICIES), help="Which copy of a duplicate cluster to keep."
+)
+@click.option(
+    "--source-priority",
+    multiple=True,
+    help="Site or source preferred by --keep priority (repeatable, best first).",
+)
+@click.option("--seed", type=int, help="MinHash seed.")
+@click.option(
+    "--text-key",
+    default="text",
+    show_default=True,
+    help="Text field or column of JSONL/Parquet input.",
+)
+@click.option("--id-key", default="id", show_default=True, help="Id field or column.")
+@click.option(
+    "--site-index",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Start from a saved site boilerplate index.",
+)
+@click.option(
+    "--save-site-index",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save this run's site boilerplate index.",
+)
+@_friendly
+def clean(
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    output_format: str,
+    rule_paths: tuple[Path, ...],
+    no_builtin_rules: bool,
+    config: Path | None,
+    no_dedup: bool,
+    threshold: float | None,
+    keep: str | None,
+    source_priority: tuple[str, ...],
+    seed: int | None,
+    text_key: str,
+    id_key: str,
+    site_index: Path | None,
+    save_site_index: Path | None,
+) -> None:
+    """Clean INPUTS (JSONL, .jsonl.gz, Parquet, .txt, .html files or folders) into OUT."""
+    settings = load_settings(config) if config else Settings()
+    overrides: dict[str, Any] = {}
+    if no_dedup:
+        overrides["dedup"] = False
+    if threshold is not None:
+        overrides["document_threshold"] = threshold
+    if keep is not None:
+        overrides["keep"] = keep
+    if source_priority:
+        overrides["source_priority"] = tuple(source_priority)
+    if seed is not None:
+        overrides["seed"] = seed
+    settings = settings.replace(**overrides)
+    rules = _rule_set(rule_paths, no_builtin_rules, settings.rule_timeout)
+    corpus = read_documents(inputs, text_key=text_key, id_key=id_key)
+    prior = SiteIndex.read(site_index) if site_index else None
+    on_record = _progress() if sys.stderr.isatty() else _report_errors
+    summary = clean_corpus(
+        corpus,
+        out_dir,
+        settings=settings,
+        rules=rules,
+        output_format=output_format,
+        site_index=prior,
+        save_site_index=save_site_index,
+        on_record=on_record,
+    )
+    if sys.stderr.isatty():
+        click.echo("", err=True)
+    _print_summary(summary)
+    if summary.errors:
+        click.echo(
+            f"{len(summary.errors)} record(s) failed; see the lines above and the manifest",
+            err=True,
+        )
+        sys.exit(1)
+
+
+def _report_errors(record: Record) -> None:
+    if record.error is not None:
+        click.echo(str(record.error), err=True)
+
+
+def _progress() -> Callable[[Record], None]:
+    """A one-line counter on the terminal; errors print above it."""
+    seen = [0]
+
+    def update(record: Record) -> None:
+        seen[0] += 1
+        if record.error is not None:
+            click.echo(f"\r{record.error}", err=True)
+        if seen[0] % 50 == 0 or record.error is not None:
+            click.echo(f"\rcleaning: {seen[0]} records", nl=False, err=True)
+
+    return update
+
+
+@main.command()
+@click.argument("doc_id")
+@click.option(
+    "--manifest",
+    "manifest_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="manifest.parquet of the run.",
+)
+@_friendly
+def explain(doc_id: str, manifest_path: Path) -> None:
+    """Print what was removed from DOC_ID, by which step and rule, and why."""
+    click.echo(audit.explain(read_manifest(manifest_path), doc_id))
+
+
+@main.command()
+@click.argument("output", type=click.Path(path_type=Path))
+@click.option(
+    "--manifest",
+    "manifest_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="manifest.parquet of the run.",
+)
+@click.option(
+    "-o",
+    "--out",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="JSONL file of restored originals.",
+)
+@_friendly
+def restore(output: Path, manifest_path: Path, target: Path) -> None:
+    """Rebuild the original texts from OUTPUT and the manifest's edits, checked by input hash."""
+    manifest = read_manifest(manifest_path)
+    texts = read_output(output)
+    problems = []
+    count = 0
+    with atomic_write(target, "w") as handle:
+        for doc_id, text, problem in audit.restore_documents(manifest, texts):
+            if problem is not None:
+                problems.append(problem)
+            elif text is not None:
+                handle.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
+                count += 1
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"restored {count} documents to {target}")
+    if problems:
+        sys.exit(1)
+
+
+@main.group()
+def rules() -> None:
+    """List and check rule files."""
+
+
+@rules.command("list")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per rule.")
+@_friendly
+def rules_list(paths: tuple[Path, ...], as_json: bool) -> None:
+    """List the rules in PATHS (default: the built-in set)."""
+    rule_set = load_rules(list(paths) or None)
+    for rule in rule_set.rules:
+        if as_json:
+            record = {
+                "id": rule.id,
+                "version": rule.version,
+                "scope": rule.scope,
+                "languages": list(rule.languages),
+                "provides": list(rule.provides),
+                "sets": dict(rule.sets),
+                "file": rule.path,
+                "line": rule.line,
+                "description": rule.description,
+            }
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            click.echo(
+                f"{rule.id:<28} v{rule.version} {rule.scope:<7} {Path(rule.path).name}:{rule.line}  {rule.description}"
+            )
+
+
+@rules.command("check")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@_friendly
+def rules_check(paths: tuple[Path, ...]) -> None:
+    """Validate rule files and run every example; exit 1 on any failure."""
+    rule_set = load_rules(list(paths) or None)
+    failures = check_examples(rule_set.rules)
+    for failure in failures:
+        click.echo(failure, err=True)
+    examples = sum(len(r.examples) for r in rule_set.rules)
+    click.echo(f"{len(rule_set.rules)} rules, {examples} examples, {len(failures)} failed")
+    if failures:
+        sys.exit(1)
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """Inspect, verify and compare manifests."""
+
+
+def _echo_frame(title: str, frame: pl.DataFrame) -> None:
+    click.echo(f"\n{title}")
+    with pl.Config(
+        tbl_rows=40,
+        tbl_cols=10,
+        fmt_str_lengths=60,
+        tbl_hide_dataframe_shape=True,
+        tbl_hide_column_data_types=True,
+    ):
+        click.echo(str(frame))
+
+
+@audit_group.command("summary")
+@click.argument("manifest_path", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the tables as one JSON object.")
+@_friendly
+def audit_summary(manifest_path: Path, as_json: bool) -> None:
+    """Documents by status, removals by step and rule, clusters, provenance, errors."""
+    tables = audit.summarize(read_manifest(manifest_path))
+    if as_json:
+        click.echo(
+            json.dumps(
+                {name: frame.to_dicts() for name, frame in tables.items()},
+                ensure_ascii=False,
+                default=str,
+            )
+        )
+        return
+    for name, frame in tables.items():
+        _echo_frame(name.replace("_", " "), frame)
+
+
+@audit_group.command("verify")
+@click.argument("manifest_path", type=click.Path(path_type=Path))
+@click.argument("output", type=click.Path(path_type=Path))
+@_friendly
+def audit_verify(manifest_path: Path, output: Path) -> None:
+    """Check OUTPUT against the manifest: missing, extra, altered, unrestorable documents."""
+    manifest = read_manifest(manifest_path)
+    problems = audit.verify(manifest, read_output(output))
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(f"{manifest.height} manifest rows checked, {len(problems)} problem(s)")
+    if problems:
+        sys.exit(1)
+
+
+@audit_group.command("diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per changed document.")
+@_friendly
+def audit_diff(old: Path, new: Path, as_json: bool) -> None:
+    """What changed between two runs' manifests (status or edits), by rule."""
+    changes = audit.diff_manifests(read_manifest(old), read_manifest(new))
+    if as_json:
+        for row in changes.iter_rows(named=True):
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    for row in changes.iter_rows(named=True):
+        detail = []
+        if row["change"] == "status":
+            detail.append(f"{row['old_status']} -> {row['new_status']}")
+        if row["rules_gained"]:
+            detail.append("+" + " +".join(row["rules_gained"]))
+        if row["rules_lost"]:
+            detail.append("-" + " -".join(row["rules_lost"]))
+        click.echo(f"{row['doc_id']}: {row['change']} {' '.join(detail)}".rstrip())
+    click.echo(f"{changes.height} document(s) changed")
+
+
+@audit_group.command("report")
+@click.argument("manifest_path", type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--out",
+    "target",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="HTML file to write.",
+)
+@_friendly
+def audit_report(manifest_path: Path, target: Path) -> None:
+    """Write one self-contained HTML page with charts and a searchable table."""
+    from cleankit.report import write_report
+
+    write_report(read_manifest(manifest_path), target)
+    click.echo(f"wrote {target}")

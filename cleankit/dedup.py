@@ -1,0 +1,437 @@
+"""Near-duplicate detection at three levels: inside a document, across a site, across a corpus.
+
+Shingles are word n-grams of casefolded, punctuation-free text, hashed with xxh32 (fast and the
+same on every machine; Python's ``hash()`` is never used). Signatures are datasketch MinHashes
+built with ``MinHash.bulk``; candidate pairs come from ``MinHashLSH`` and every candidate is
+verified with the exact shingle Jaccard before it merges clusters, so templates whose
+signatures happen to collide in one band do not chain into one cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+import xxhash
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+from cleankit.document import Document, Outcome, Span, cut, drop
+from cleankit.errors import InputError
+from cleankit.io import atomic_write
+from cleankit.normalize import headline_of
+from cleankit.text import block_extent, normalize_key, paragraphs, words
+
+__all__ = [
+    "DropEmpty",
+    "DropNearDuplicates",
+    "DropRepeatedParagraphs",
+    "DropSiteBoilerplate",
+    "jaccard",
+    "shingle_hashes",
+    "signatures",
+    "site_of",
+]
+
+Hashes = npt.NDArray[np.uint32]
+_BATCH = 512
+
+
+def shingle_hashes(text: str, size: int) -> Hashes:
+    """Sorted unique xxh32 hashes of the word ``size``-grams (one shingle if the text is shorter)."""
+    tokens = words(text)
+    if not tokens:
+        return np.empty(0, dtype=np.uint32)
+    if len(tokens) <= size:
+        grams = [" ".join(tokens)]
+    else:
+        grams = [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
+    digest = xxhash.xxh32_intdigest
+    return np.unique(np.fromiter((digest(g.encode("utf-8")) for g in grams), np.uint32, len(grams)))
+
+
+def jaccard(a: Hashes, b: Hashes) -> float:
+    """Exact Jaccard similarity of two sorted unique hash arrays."""
+    if a.size == 0 and b.size == 0:
+        return 1.0
+    common = np.intersect1d(a, b, assume_unique=True).size
+    return common / (a.size + b.size - common)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def signatures(shingles: Sequence[Hashes], *, num_perm: int, seed: int) -> list[LeanMinHash]:
+    """MinHash signatures for many shingle sets at once (datasketch's bulk path)."""
+    built = MinHash.bulk(
+        [s.tolist() for s in shingles], num_perm=num_perm, seed=seed, hashfunc=_identity
+    )
+    return [LeanMinHash(m) for m in built]
+
+
+def site_of(doc: Document) -> str:
+    """Which site a document belongs to: ``meta.site``, else the domain of ``meta.url``, else ""."""
+    site = doc.meta.get("site")
+    if isinstance(site, str) and site:
+        return site
+    url = doc.meta.get("url")
+    if isinstance(url, str) and url:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
+        return host.removeprefix("www.")
+    return ""
+
+
+@dataclass(frozen=True)
+class DropRepeatedParagraphs:
+    """Remove paragraphs that repeat an earlier one, or that a longer paragraph already contains.
+
+    Inside one document there are few paragraphs, so every pair is compared with exact shingle
+    sets: cheaper than signatures at this size, and exact. Exact repeats (after normalising case,
+    punctuation and spaces) go first; then near repeats (Jaccard) and contained copies such as a
+    photo caption that repeats the lead sentence. The headline is never removed as contained.
+    """
+
+    threshold: float = 0.8
+    shingle_size: int = 5
+    min_words: int = 5
+    name: str = "drop-repeated-paragraphs"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Compare every paragraph with the others; cut the copies."""
+        found = paragraphs(doc.text)
+        headline = headline_of(doc)
+        keys = [normalize_key(p.text) for p in found]
+        counts = [len(k.split()) for k in keys]
+        sets = [
+            shingle_hashes(p.text, self.shingle_size) if n >= self.min_words else None
+            for p, n in zip(found, counts, strict=True)
+        ]
+        first_of: dict[str, int] = {}
+        spans: list[Span] = []
+        for i, paragraph in enumerate(found):
+            reason = self._reason(
+                i, keys, sets, first_of, is_headline=i == 0 and headline is not None
+            )
+            first_of.setdefault(keys[i], i)
+            if reason is not None:
+                rule, why = reason
+                start, end = block_extent(doc.text, paragraph.start, paragraph.end)
+                spans.append(Span(start, end, rule, "", why))
+        return cut(doc, _trim_overlaps(spans), step=self.name)
+
+    def _reason(
+        self,
+        i: int,
+        keys: Sequence[str],
+        sets: Sequence[Hashes | None],
+        first_of: Mapping[str, int],
+        *,
+        is_headline: bool,
+    ) -> tuple[str, str] | None:
+        if not keys[i]:
+            return None
+        if keys[i] in first_of:
+            return "exact-repeat", f"repeats paragraph {first_of[keys[i]]} (jaccard 1.00)"
+        mine = sets[i]
+        if mine is None:
+            return None
+        for j, other in enumerate(sets):
+            if j == i or other is None:
+                continue
+            if j < i and jaccard(mine, other) >= self.threshold:
+                return (
+                    "near-repeat",
+                    f"near-duplicate of paragraph {j} (jaccard {jaccard(mine, other):.2f})",
+                )
+            if not is_headline and other.size > mine.size:
+                contained = np.intersect1d(mine, other, assume_unique=True).size / mine.size
+                if contained >= self.threshold:
+                    return "contained", f"contained in paragraph {j} (containment {contained:.2f})"
+        return None
+
+
+def _trim_overlaps(spans: list[Span]) -> list[Span]:
+    """Adjacent removed paragraphs can share a separator; keep each character in one span."""
+    trimmed: list[Span] = []
+    for span in sorted(spans):
+        if trimmed and span.start < trimmed[-1].end:
+            span = span._replace(start=trimmed[-1].end)
+            if span.start >= span.end:
+                continue
+        trimmed.append(span)
+    return trimmed
+
+
+@dataclass(frozen=True)
+class DropEmpty:
+    """Drop documents that cleaning left empty, so that no empty record reaches the output."""
+
+    name: str = "drop-empty"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Keep documents with any non-space character."""
+        if doc.text.strip():
+            return Outcome(doc=doc)
+        return drop(doc, step=self.name, rule="empty", why="no text left after cleaning")
+
+
+class _UnionFind:
+    def __init__(self, size: int) -> None:
+        self.parent = list(range(size))
+
+    def find(self, item: int) -> int:
+        while self.parent[item] != item:
+            self.parent[item] = self.parent[self.parent[item]]
+            item = self.parent[item]
+        return item
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+
+@dataclass
+class _Verdicts:
+    """What an observation pass decided, by document id."""
+
+    duplicate_of: dict[str, tuple[str, float]] = field(default_factory=dict)
+    cluster_of: dict[str, str] = field(default_factory=dict)
+    candidates: int = 0
+    verified: int = 0
+
+
+@dataclass(frozen=True)
+class DropNearDuplicates:
+    """Drop syndicated copies across the corpus; one document of each cluster is kept.
+
+    ``keep`` picks the survivor: ``first`` (input order), ``longest``, ``earliest`` (by
+    ``meta.date`` / ``meta.published_date``, undated last) or ``priority`` (by position of the
+    document's site or source in ``source_priority``). Ties fall back to input order.
+    """
+
+    threshold: float = 0.8
+    shingle_size: int = 5
+    num_perm: int = 128
+    seed: int = 1
+    bands: int = 25
+    rows: int = 5
+    keep: str = "first"
+    source_priority: tuple[str, ...] = ()
+    name: str = "drop-near-duplicates"
+    verdicts: _Verdicts = field(default_factory=_Verdicts, compare=False, repr=False)
+
+    def observe(self, docs: Iterable[Document]) -> None:
+        """Sign every document, find candidate pairs with LSH, verify them, build clusters."""
+        lsh = MinHashLSH(num_perm=self.num_perm, params=(self.bands, self.rows))
+        ids: list[str] = []
+        shingles: list[Hashes] = []
+        rank: list[tuple[Any, ...]] = []
+        pairs: set[tuple[int, int]] = set()
+        for batch in _batches(docs, _BATCH):
+            batch_shingles = [shingle_hashes(d.text, self.shingle_size) for d in batch]
+            signed = signatures(batch_shingles, num_perm=self.num_perm, seed=self.seed)
+            for doc, doc_shingles, signature in zip(batch, batch_shingles, signed, strict=True):
+                index = len(ids)
+                ids.append(doc.id)
+                shingles.append(doc_shingles)
+                rank.append(self._rank(doc, index))
+                if doc_shingles.size == 0:
+                    continue
+                # Query before inserting: each pair is found once, as (earlier, later).
+                pairs.update((other, index) for other in lsh.query(signature))
+                lsh.insert(index, signature, check_duplication=False)
+        self._cluster(ids, shingles, rank, sorted(pairs))
+
+    def _cluster(
+        self,
+        ids: Sequence[str],
+        shingles: Sequence[Hashes],
+        rank: Sequence[tuple[Any, ...]],
+        pairs: Sequence[tuple[int, int]],
+    ) -> None:
+        groups = _UnionFind(len(ids))
+        verified = 0
+        for a, b in pairs:
+            if jaccard(shingles[a], shingles[b]) >= self.threshold:
+                groups.union(a, b)
+                verified += 1
+        members: dict[int, list[int]] = {}
+        for index in range(len(ids)):
+            members.setdefault(groups.find(index), []).append(index)
+        verdicts = self.verdicts
+        verdicts.duplicate_of.clear()
+        verdicts.cluster_of.clear()
+        verdicts.candidates, verdicts.verified = len(pairs), verified
+        for group in members.values():
+            if len(group) < 2:
+                continue
+            keeper = min(group, key=rank.__getitem__)
+            for index in group:
+                verdicts.cluster_of[ids[index]] = ids[keeper]
+                if index != keeper:
+                    similarity = jaccard(shingles[index], shingles[keeper])
+                    verdicts.duplicate_of[ids[index]] = (ids[keeper], similarity)
+
+    def _rank(self, doc: Document, index: int) -> tuple[Any, ...]:
+        if self.keep == "longest":
+            return (-len(doc.text), index)
+        if self.keep == "earliest":
+            date = doc.meta.get("date") or doc.meta.get("published_date")
+            return (0, str(date), index) if date else (1, "", index)
+        if self.keep == "priority":
+            order = {name: position for position, name in enumerate(self.source_priority)}
+            site = site_of(doc)
+            return (min(order.get(site, len(order)), order.get(doc.source, len(order))), index)
+        return (index,)
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Drop a document the observation found to be a copy; tag survivors with their cluster."""
+        found = self.verdicts.duplicate_of.get(doc.id)
+        cluster = self.verdicts.cluster_of.get(doc.id)
+        if found is None:
+            return Outcome(doc=doc, cluster_id=cluster)
+        keeper, similarity = found
+        return drop(
+            doc,
+            step=self.name,
+            rule="near-duplicate",
+            why=f"near-duplicate of {keeper} (jaccard {similarity:.2f})",
+            duplicate_of=keeper,
+            similarity=round(similarity, 6),
+            cluster_id=cluster,
+        )
+
+
+def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
+    batch: list[Document] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _paragraph_key(text: str) -> int:
+    """Digest of a paragraph with case, punctuation and digits masked: near repeats share it."""
+    return xxhash.xxh64_intdigest(normalize_key(text, mask_digits=True).encode("utf-8"))
+
+
+SITE_INDEX_SCHEMA = pl.Schema(
+    {"site": pl.String, "key": pl.UInt64, "docs": pl.Int64, "example": pl.String}
+)
+
+
+@dataclass
+class SiteIndex:
+    """How many documents of each site hold each paragraph (by masked digest).
+
+    Saved as Parquet (columns site, key, docs, example) so that a later run can start from the
+    counts of earlier ones; counts then add up.
+    """
+
+    counts: dict[tuple[str, int], int] = field(default_factory=dict)
+    examples: dict[tuple[str, int], str] = field(default_factory=dict)
+
+    def add_document(self, site: str, texts: Iterable[str]) -> None:
+        """Count each distinct paragraph once per document."""
+        for key in {_paragraph_key(t): t for t in texts if normalize_key(t)}.items():
+            slot = (site, key[0])
+            seen = self.counts.get(slot, 0) + 1
+            self.counts[slot] = seen
+            if seen == 2:
+                self.examples[slot] = key[1][:200]
+
+    def merge(self, other: SiteIndex) -> None:
+        """Add another index's counts to this one."""
+        for slot, count in other.counts.items():
+            self.counts[slot] = self.counts.get(slot, 0) + count
+            if slot in other.examples:
+                self.examples.setdefault(slot, other.examples[slot])
+
+    def write(self, path: str | Path) -> None:
+        """Save the recurring paragraphs (count >= 2) atomically, sorted for byte-identical files."""
+        rows = sorted(
+            (site, key, count, self.examples.get((site, key), ""))
+            for (site, key), count in self.counts.items()
+            if count >= 2
+        )
+        frame = pl.DataFrame(rows, schema=SITE_INDEX_SCHEMA, orient="row")
+        with atomic_write(path) as handle:
+            frame.write_parquet(handle, statistics=False)
+
+    @classmethod
+    def read(cls, path: str | Path) -> SiteIndex:
+        """Load a saved index; a file that is not one is an InputError naming it."""
+        try:
+            frame = pl.read_parquet(path)
+        except (OSError, pl.exceptions.PolarsError) as error:
+            raise InputError(
+                f"cannot read site index: {str(error).splitlines()[0]}", path=str(path)
+            ) from None
+        if frame.schema != SITE_INDEX_SCHEMA:
+            raise InputError(
+                f"not a cleankit site index (expected columns {', '.join(SITE_INDEX_SCHEMA.names())})",
+                path=str(path),
+            )
+        index = cls()
+        for site, key, count, example in frame.iter_rows():
+            index.counts[(site, key)] = count
+            if example:
+                index.examples[(site, key)] = example
+        return index
+
+
+@dataclass(frozen=True)
+class DropSiteBoilerplate:
+    """Remove paragraphs that recur in at least ``min_docs`` documents of the same site.
+
+    These are boilerplate no rule names yet (newsletter pitches, "follow us" lines, legal
+    notes). Repeats are counted after masking case, punctuation and digits, so "© 2023" and
+    "© 2024" count together. Run it after document dedup: syndicated copies are not a site's
+    boilerplate. A corpus without site information (``meta.site`` or ``meta.url``) is one site.
+    """
+
+    min_docs: int = 5
+    prior: SiteIndex | None = None
+    name: str = "drop-site-boilerplate"
+    index: SiteIndex = field(default_factory=SiteIndex, compare=False, repr=False)
+
+    def observe(self, docs: Iterable[Document]) -> None:
+        """Count paragraphs per site (starting from ``prior`` when given)."""
+        self.index.counts.clear()
+        self.index.examples.clear()
+        if self.prior is not None:
+            self.index.merge(self.prior)
+        for doc in docs:
+            self.index.add_document(site_of(doc), (p.text for p in paragraphs(doc.text)))
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Cut every paragraph whose site count reaches the threshold."""
+        site = site_of(doc)
+        spans: list[Span] = []
+        for paragraph in paragraphs(doc.text):
+            if not normalize_key(paragraph.text):
+                continue
+            count = self.index.counts.get((site, _paragraph_key(paragraph.text)), 0)
+            if count >= self.min_docs:
+                start, end = block_extent(doc.text, paragraph.start, paragraph.end)
+                where = f"site {site}" if site else "the corpus"
+                spans.append(
+                    Span(
+                        start,
+                        end,
+                        "site-boilerplate",
+                        "",
+                        f"recurs in {count} documents of {where}",
+                    )
+                )
+        return cut(doc, _trim_overlaps(spans), step=self.name)

@@ -1,0 +1,54 @@
+"""Errors that name the place and the cause, so a user can fix their input without a traceback."""
+
+from __future__ import annotations
+
+__all__ = [
+    "CleankitError",
+    "DocumentError",
+    "InputError",
+    "RuleError",
+    "SettingsError",
+]
+
+
+class CleankitError(Exception):
+    """A user-facing problem: rendered as ``path:line: cause`` (or ``path: cause`` without a line)."""
+
+    def __init__(self, cause: str, *, path: str | None = None, line: int | None = None) -> None:
+        super().__init__(cause)
+        self.cause = cause
+        self.path = path
+        self.line = line
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # Keyword-only fields would be lost by Exception's default pickling (records are spooled).
+        return (_rebuild, (type(self), self.cause, self.path, self.line))
+
+    def __str__(self) -> str:
+        if self.path is None:
+            return self.cause
+        if self.line is None:
+            return f"{self.path}: {self.cause}"
+        return f"{self.path}:{self.line}: {self.cause}"
+
+
+class InputError(CleankitError):
+    """An input file cannot be read at all (missing, unknown format); per-record problems are DocumentError."""
+
+
+class RuleError(CleankitError):
+    """A rule file is malformed; raised before any text is touched."""
+
+
+class SettingsError(CleankitError):
+    """A settings file or option value is invalid."""
+
+
+class DocumentError(CleankitError):
+    """One record is malformed or cannot be processed; the run records it and goes on."""
+
+
+def _rebuild(
+    cls: type[CleankitError], cause: str, path: str | None, line: int | None
+) -> CleankitError:
+    return cls(cause, path=path, line=line)

@@ -1,0 +1,335 @@
+"""Reading corpora and writing outputs.
+
+Readers never stop at a bad record: each malformed record becomes a :class:`DocumentError`
+carrying ``path:line``, which the chain passes through and the manifest counts. Writers are
+atomic: a crash leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import polars as pl
+
+from cleankit.document import Document
+from cleankit.errors import DocumentError, InputError
+
+__all__ = [
+    "Corpus",
+    "atomic_write",
+    "read_documents",
+    "write_documents",
+]
+
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+TEXT_SUFFIXES = (".txt",)
+HTML_SUFFIXES = (".html", ".htm")
+PARQUET_SUFFIXES = (".parquet",)
+SUPPORTED = JSONL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES + PARQUET_SUFFIXES
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    for kind, suffixes in (
+        ("jsonl", JSONL_SUFFIXES),
+        ("txt", TEXT_SUFFIXES),
+        ("html", HTML_SUFFIXES),
+        ("parquet", PARQUET_SUFFIXES),
+    ):
+        if name.endswith(suffixes):
+            return kind
+    return None
+
+
+def _decode(raw: bytes, path: str, first_line: int) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = first_line + raw.count(b"\n", 0, error.start)
+        byte = raw[error.start : error.start + 1].hex()
+        raise DocumentError(f"invalid UTF-8 (byte 0x{byte})", path=path, line=line) from None
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """A re-iterable view of input files: each iteration reopens them (observers need two passes).
+
+    Items are :class:`Document` or, for malformed records, :class:`DocumentError`. Files whose
+    extension no reader knows are listed in :attr:`skipped` rather than silently ignored.
+    """
+
+    paths: tuple[Path, ...]
+    text_key: str = "text"
+    id_key: str = "id"
+    skipped: tuple[Path, ...] = field(default=())
+
+    def __iter__(self) -> Iterator[Document | DocumentError]:
+        seen: dict[str, str] = {}
+        for path in self.paths:
+            for item in self._read(path):
+                if isinstance(item, Document):
+                    where = f"{item.source}:{item.line}"
+                    if item.id in seen:
+                        yield DocumentError(
+                            f"duplicate id {item.id!r} (first seen at {seen[item.id]})",
+                            path=item.source,
+                            line=item.line,
+                        )
+                        continue
+                    seen[item.id] = where
+                yield item
+
+    def _read(self, path: Path) -> Iterator[Document | DocumentError]:
+        kind = _kind(path)
+        if kind == "jsonl":
+            yield from _read_jsonl(path, text_key=self.text_key, id_key=self.id_key)
+        elif kind == "parquet":
+            yield from _read_parquet(path, text_key=self.text_key, id_key=self.id_key)
+        elif kind == "txt":
+            yield _read_txt(path)
+        elif kind == "html":
+            yield _read_html(path)
+
+
+def read_documents(
+    paths: Sequence[str | Path] | str | Path, *, text_key: str = "text", id_key: str = "id"
+) -> Corpus:
+    """Open inputs: JSONL (.jsonl, .jsonl.gz), Parquet, .txt, .html files, or folders of them.
+
+    A missing path or a file of unknown type given by name is an :class:`InputError`; inside a
+    folder, unknown files are skipped and reported through ``Corpus.skipped``.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    files: list[Path] = []
+    skipped: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                (files if _kind(child) else skipped).append(child)
+        elif path.is_file():
+            if _kind(path) is None:
+                raise InputError(
+                    f"unsupported input type; expected one of {', '.join(SUPPORTED)} or a folder",
+                    path=str(path),
+                )
+            files.append(path)
+        else:
+            raise InputError("no such file or folder", path=str(path))
+    return Corpus(tuple(files), text_key=text_key, id_key=id_key, skipped=tuple(skipped))
+
+
+def _open_lines(path: Path) -> IO[bytes]:
+    if path.name.lower().endswith(".gz"):
+        return gzip.open(path, "rb")
+    return path.open("rb")
+
+
+def _record_to_document(
+    record: Mapping[str, Any], *, path: str, line: int, text_key: str, id_key: str
+) -> Document:
+    if text_key not in record:
+        keys = ", ".join(sorted(record)) or "none"
+        raise DocumentError(
+            f"missing {text_key!r} field (fields: {keys}); Hint: choose another with --text-key",
+            path=path,
+            line=line,
+        )
+    text = record[text_key]
+    if not isinstance(text, str):
+        raise DocumentError(
+            f"field {text_key!r} must be a string, not {type(text).__name__}", path=path, line=line
+        )
+    raw_id = record.get(id_key)
+    if raw_id is None:
+        doc_id = f"{Path(path).name}:{line}"
+    elif isinstance(raw_id, str | int):
+        doc_id = str(raw_id)
+    else:
+        raise DocumentError(
+            f"field {id_key!r} must be a string or integer, not {type(raw_id).__name__}",
+            path=path,
+            line=line,
+        )
+    meta = {k: v for k, v in record.items() if k not in (text_key, id_key)}
+    language = meta.get("language", meta.get("lang"))
+    return Document(
+        id=doc_id,
+        text=text,
+        source=path,
+        line=line,
+        language=language if isinstance(language, str) else None,
+        meta=meta,
+    )
+
+
+def _read_jsonl(path: Path, *, text_key: str, id_key: str) -> Iterator[Document | DocumentError]:
+    name = str(path)
+    try:
+        handle = _open_lines(path)
+        with handle:
+            for number, raw in enumerate(handle, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    line = _decode(raw, name, number)
+                    try:
+                        record = json.loads(line)
+                    except json.JSONDecodeError as error:
+                        raise DocumentError(
+                            f"invalid JSON: {error.msg} (column {error.colno})",
+                            path=name,
+                            line=number,
+                        ) from None
+                    if not isinstance(record, dict):
+                        raise DocumentError(
+                            f"expected a JSON object, found {type(record).__name__}",
+                            path=name,
+                            line=number,
+                        )
+                    yield _record_to_document(
+                        record, path=name, line=number, text_key=text_key, id_key=id_key
+                    )
+                except DocumentError as error:
+                    yield error
+    except (OSError, EOFError) as error:
+        # A truncated .gz ends the file; the records before it were already yielded.
+        yield DocumentError(f"cannot read: {error}", path=name)
+
+
+def _read_parquet(path: Path, *, text_key: str, id_key: str) -> Iterator[Document | DocumentError]:
+    name = str(path)
+    try:
+        frame = pl.read_parquet(path)
+    except (OSError, pl.exceptions.PolarsError) as error:
+        yield DocumentError(f"cannot read Parquet: {str(error).splitlines()[0]}", path=name)
+        return
+    if text_key not in frame.columns:
+        yield DocumentError(
+            f"no column {text_key!r} (columns: {', '.join(frame.columns)}); "
+            "Hint: choose another with --text-key",
+            path=name,
+        )
+        return
+    for number, row in enumerate(frame.iter_rows(named=True), start=1):
+        if row[text_key] is None:
+            yield DocumentError(f"column {text_key!r} is null", path=name, line=number)
+            continue
+        try:
+            yield _record_to_document(row, path=name, line=number, text_key=text_key, id_key=id_key)
+        except DocumentError as error:
+            yield error
+
+
+def _read_txt(path: Path) -> Document | DocumentError:
+    name = str(path)
+    try:
+        text = _decode(path.read_bytes(), name, 1)
+    except DocumentError as error:
+        return error
+    except OSError as error:
+        return DocumentError(f"cannot read: {error.strerror}", path=name)
+    title = text.split("\n", 1)[0].strip()
+    # The first line is the title, and stays in the text: nothing of the input is hidden from
+    # the filters, and restore() gives back the file byte for byte.
+    return Document(id=path.stem, text=text, source=name, line=1, meta={"title": title})
+
+
+def _read_html(path: Path) -> Document | DocumentError:
+    name = str(path)
+    try:
+        html = _decode(path.read_bytes(), name, 1)
+    except DocumentError as error:
+        return error
+    except OSError as error:
+        return DocumentError(f"cannot read: {error.strerror}", path=name)
+    from cleankit.extract import extract_html  # trafilatura is heavy; import only for HTML
+
+    try:
+        text, meta = extract_html(html)
+    except ValueError as error:
+        return DocumentError(str(error), path=name, line=1)
+    return Document(id=path.stem, text=text, source=name, line=1, meta=meta)
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
+    """Write to a temporary file beside ``path`` and rename it into place only on success."""
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, mode, **({} if "b" in mode else {"encoding": "utf-8"})) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            Path(temp).unlink()
+        raise
+
+
+def _output_row(doc: Document) -> dict[str, Any]:
+    return {"id": doc.id, "text": doc.text, "source": doc.source, "meta": dict(doc.meta)}
+
+
+def write_documents(docs: Iterable[Document], path: str | Path) -> int:
+    """Write kept documents as JSONL or Parquet (by extension), atomically; returns the count."""
+    target = Path(path)
+    count = 0
+    if target.name.endswith(".parquet"):
+        rows = []
+        for doc in docs:
+            row = _output_row(doc)
+            row["meta"] = json.dumps(row["meta"], ensure_ascii=False, sort_keys=True)
+            rows.append(row)
+        schema = {"id": pl.String, "text": pl.String, "source": pl.String, "meta": pl.String}
+        frame = pl.DataFrame(rows, schema=schema)
+        with atomic_write(target) as handle:
+            frame.write_parquet(handle)
+        return len(rows)
+    with atomic_write(target, "w") as handle:
+        for doc in docs:
+            handle.write(json.dumps(_output_row(doc), ensure_ascii=False, sort_keys=True) + "\n")
+            count += 1
+    return count
+
+
+def read_output(path: str | Path) -> dict[str, str]:
+    """Read a cleaned output (JSONL or Parquet) back as ``{id: text}``, for restore and verify."""
+    target = Path(path)
+    if not target.is_file():
+        raise InputError("no such file", path=str(target))
+    if target.name.endswith(".parquet"):
+        try:
+            frame = pl.read_parquet(target, columns=["id", "text"])
+        except (OSError, pl.exceptions.PolarsError) as error:
+            raise InputError(
+                f"cannot read Parquet: {str(error).splitlines()[0]}", path=str(target)
+            ) from None
+        return dict(zip(frame["id"].to_list(), frame["text"].to_list(), strict=True))
+    texts: dict[str, str] = {}
+    with target.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            try:
+                record = json.loads(_decode(raw, str(target), number))
+                texts[str(record["id"])] = record["text"]
+            except (json.JSONDecodeError, KeyError, TypeError) as error:
+                raise InputError(
+                    f"not a cleankit output record: {error}", path=str(target), line=number
+                ) from None
+            except DocumentError as error:
+                raise InputError(error.cause, path=str(target), line=number) from None
+    return texts

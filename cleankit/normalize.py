@@ -1,0 +1,296 @@
+"""Repairs that change how text is encoded or laid out, never what it says.
+
+Every repair is a span, so it is recorded and can be undone. The glue and stray-letter
+repairs act only on evidence found in the same document (the halves of a glued pair used as
+words elsewhere, the bigram a stray letter interrupts seen elsewhere); without it they leave
+the text alone, because a false split damages text that was right.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+import ftfy
+import regex
+
+from cleankit.document import Document, Outcome, Span, cut
+from cleankit.text import block_extent, collapse_spaces, paragraphs
+
+__all__ = [
+    "DropRepeatedHeadline",
+    "FixText",
+    "NormalizeWhitespace",
+    "RepairStrayLetters",
+    "SplitGluedSentences",
+    "headline_of",
+]
+
+_MOJIBAKE_HINT = re.compile("[ÃÂâ€™œ\u0080-\u009f]")
+
+
+def _why_fixed(removed: str, inserted: str) -> tuple[str, str]:
+    if _MOJIBAKE_HINT.search(removed):
+        return "mojibake", "text decoded with the wrong encoding, re-decoded"
+    if any(ord(c) < 32 and c not in "\n\t" for c in removed) or "\u007f" in removed:
+        return "control-character", "control character removed"
+    return "unicode", "Unicode form or character variant normalised"
+
+
+def _diff_spans(before: str, after: str) -> list[Span]:
+    spans: list[Span] = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag != "equal":
+            rule, why = _why_fixed(before[i1:i2], after[j1:j2])
+            spans.append(Span(i1, i2, rule, after[j1:j2], why))
+    return spans
+
+
+@dataclass(frozen=True)
+class FixText:
+    """Repair mojibake and Unicode with ftfy, once per document, and record each change.
+
+    ftfy returns only the fixed text; the changes are recovered by diffing line against line
+    (whole text when ftfy changed the line structure), so the diff stays small and cheap.
+    """
+
+    uncurl_quotes: bool = False
+    normalization: str | None = "NFC"
+    fix_encoding: bool = True
+    name: str = "fix-text"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Fix the text; unchanged documents cost one ftfy call and one comparison."""
+        config = ftfy.TextFixerConfig(
+            uncurl_quotes=self.uncurl_quotes,
+            normalization=self.normalization,  # type: ignore[arg-type]
+            fix_encoding=self.fix_encoding,
+            explain=False,
+        )
+        fixed = ftfy.fix_text(doc.text, config)
+        if fixed == doc.text:
+            return Outcome(doc=doc)
+        old_lines = doc.text.splitlines(keepends=True)
+        new_lines = fixed.splitlines(keepends=True)
+        if len(old_lines) != len(new_lines):
+            return cut(doc, _diff_spans(doc.text, fixed), step=self.name)
+        spans: list[Span] = []
+        offset = 0
+        for old, new in zip(old_lines, new_lines, strict=True):
+            if old != new:
+                spans.extend(
+                    Span(s.start + offset, s.end + offset, s.rule, s.inserted, s.why)
+                    for s in _diff_spans(old, new)
+                )
+            offset += len(old)
+        return cut(doc, spans, step=self.name)
+
+
+_H = "[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+_WHITESPACE = re.compile(
+    rf"\A\s+|\s+\Z|{_H}*\n(?:{_H}*\n){{2,}}{_H}*|{_H}+\n|\n{_H}+|\r\n?|[\u200b\ufeff]+|{_H}{{2,}}|[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]"
+)
+
+
+@dataclass(frozen=True)
+class NormalizeWhitespace:
+    """Odd spaces to plain ones, runs to one, no trailing spaces, at most one blank line."""
+
+    name: str = "normalize-whitespace"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Find whitespace that is not in canonical form and replace it."""
+        text = doc.text
+        spans: list[Span] = []
+        for match in _WHITESPACE.finditer(text):
+            found = match.group()
+            if match.start() == 0 or match.end() == len(text):
+                new, why = "", "whitespace at the start or end of the text"
+            elif found.count("\n") >= 3 or (found.count("\n") >= 2 and found.strip(" \n")):
+                new, why = "\n\n", "more than one blank line"
+            elif "\n" in found or found.startswith("\r"):
+                new, why = "\n", "spaces around a line break"
+            elif found.strip("\u200b\ufeff") == "":
+                new, why = "", "zero-width character"
+            else:
+                new, why = " ", "run of spaces or an unusual space character"
+            if new != found:
+                spans.append(Span(match.start(), match.end(), "whitespace", new, why))
+        return cut(doc, spans, step=self.name)
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
+# Punctuation glued to the next sentence: "CNN.Hussein", "tersebut.Namun", "Irak.”Menurut".
+_GLUED_SENTENCE = regex.compile(
+    r"\b(\p{L}{2,})([.!?][\"”’)]?)([\"“]?)(\p{Lu}\p{L}*(?:[-'’]\p{L}+)*)"
+)
+# A lowercase word run straight into a capitalised one: "tersebutDalam".
+_GLUED_PARAGRAPH = regex.compile(r"\b(\p{L}*\p{Ll})(\p{Lu}\p{Ll}+)\b")
+_ABBREVIATIONS = frozenset(
+    ["mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "no", "vol", "jl", "gen", "col", "lt", "sgt", "rev", "hon", "inc", "ltd", "co", "corp", "dll", "dsb", "tsb", "bpk", "ir", "drs"]
+)
+_DOMAIN_PARTS = frozenset(["com", "co", "id", "net", "org", "tv", "io", "go", "ac", "or", "news", "info", "biz", "gov", "edu", "my", "sg", "uk"])
+
+
+def _vocabulary(text: str) -> Counter[str]:
+    return Counter(word.casefold() for word in _WORD_RE.findall(text))
+
+
+def _paragraph_separator(text: str) -> str:
+    return "\n\n" if "\n\n" in text else "\n"
+
+
+@dataclass(frozen=True)
+class SplitGluedSentences:
+    """Split sentences and paragraphs that lost the space or break between them.
+
+    "CNN.Hussein" becomes "CNN. Hussein" when "Hussein" is a word elsewhere in the document
+    (or the left side is a lowercase word and the right a capitalised word: a sentence end).
+    "tersebutDalam" becomes two paragraphs only when both halves are words elsewhere and the
+    glued form is not. Abbreviations, decimals, domains and camel-case names are left alone.
+    """
+
+    name: str = "split-glued"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Propose a space or paragraph break at each glued join with evidence."""
+        text = doc.text
+        vocabulary = _vocabulary(text)
+        spans: list[Span] = []
+        for match in _GLUED_SENTENCE.finditer(text):
+            left, right = match.group(1), match.group(4)
+            after = text[match.end() : match.end() + 2]
+            if (
+                left.casefold() in _ABBREVIATIONS
+                or right.casefold() in _DOMAIN_PARTS
+                or (after[:1] == "." and after[1:2].isalpha())
+            ):
+                continue
+            seen = vocabulary[right.casefold()] > 1
+            sentence_end = (
+                left[-1].islower() and len(left) >= 3 and right[1:].islower() and len(right) >= 3
+            )
+            if seen or sentence_end:
+                at = match.start(3)
+                evidence = "seen elsewhere" if seen else "lowercase word, then a capitalised word"
+                spans.append(
+                    Span(at, at, "glued-sentence", " ", f"sentence glued to the next ({evidence})")
+                )
+        separator = _paragraph_separator(text)
+        for match in _GLUED_PARAGRAPH.finditer(text):
+            left, right = match.group(1), match.group(2)
+            if len(left) < 3 or len(right) < 3:
+                continue
+            if vocabulary[match.group().casefold()] > 1:
+                continue  # the glued form recurs: a name such as "IslamTimes"
+            if vocabulary[left.casefold()] > 0 and vocabulary[right.casefold()] > 0:
+                at = match.start(2)
+                spans.append(
+                    Span(
+                        at,
+                        at,
+                        "glued-paragraph",
+                        separator,
+                        "paragraphs glued without a break; both halves are words elsewhere",
+                    )
+                )
+        return cut(doc, spans, step=self.name)
+
+
+_STRAY_AFTER_STOP = regex.compile(r"(?m)(?<=\b\p{L}{2,}[.!?])\p{Ll}$")
+_STRAY_BEFORE_BREAK = regex.compile(r"(?m)(\p{L}+) \p{L}\n+(\p{L}+)")
+
+
+@dataclass(frozen=True)
+class RepairStrayLetters:
+    """Remove single letters left by scrapers: "Februari.l" and "genosida Z" + line break."""
+
+    name: str = "repair-stray-letters"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Only clear cases: a letter after a sentence end, or a letter breaking a known bigram."""
+        text = doc.text
+        spans: list[Span] = []
+        for match in _STRAY_AFTER_STOP.finditer(text):
+            spans.append(
+                Span(
+                    match.start(),
+                    match.end(),
+                    "stray-letter",
+                    "",
+                    "stray letter after the sentence end",
+                )
+            )
+        for match in _STRAY_BEFORE_BREAK.finditer(text):
+            before, after = match.group(1), match.group(2)
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if match.start(1) - line_start < 40:
+                continue  # a short line ending in a letter is more likely a heading ("Plan B")
+            bigram = re.compile(rf"\b{re.escape(before)}\s+{re.escape(after)}\b", re.IGNORECASE)
+            if bigram.search(text) or after[0].islower():
+                spans.append(
+                    Span(
+                        match.end(1),
+                        match.start(2),
+                        "stray-letter-break",
+                        " ",
+                        "stray letter and line break inside a sentence",
+                    )
+                )
+        return cut(doc, spans, step=self.name)
+
+
+_SENTENCE_END = '.!?:;"”’)'
+
+
+def headline_of(doc: Document) -> str | None:
+    """The document's headline: its first paragraph when that reads as one (short, no full stop)."""
+    found = paragraphs(doc.text)
+    if not found:
+        return None
+    first = found[0].text.strip()
+    title = str(doc.meta.get("title", first)).strip()
+    if first != title or first.endswith(tuple(_SENTENCE_END)) or not 3 <= len(first.split()) <= 30:
+        return None
+    return first
+
+
+@dataclass(frozen=True)
+class DropRepeatedHeadline:
+    """Remove the headline pasted again: as a whole paragraph, or as the lead's first sentence."""
+
+    name: str = "drop-repeated-headline"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """The first occurrence stays; later copies go, and so does a copy glued to a lead."""
+        title = headline_of(doc)
+        if title is None:
+            return Outcome(doc=doc)
+        key = collapse_spaces(title).casefold()
+        spans: list[Span] = []
+        for paragraph in paragraphs(doc.text)[1:]:
+            body = paragraph.text.strip()
+            if collapse_spaces(body).casefold().rstrip(".") == key:
+                start, end = block_extent(doc.text, paragraph.start, paragraph.end)
+                spans.append(
+                    Span(start, end, "headline-repeat", "", "headline pasted again as a paragraph")
+                )
+            elif body.startswith(title):
+                rest = paragraph.text[paragraph.text.index(title) + len(title) :]
+                glue = re.match(r"[.!?:]\s+(?=\S)", rest)
+                if glue:
+                    start = paragraph.start + paragraph.text.index(title)
+                    end = start + len(title) + glue.end()
+                    spans.append(
+                        Span(
+                            start,
+                            end,
+                            "headline-glued",
+                            "",
+                            "headline pasted before the lead sentence",
+                        )
+                    )
+        return cut(doc, spans, step=self.name)

@@ -1,0 +1,466 @@
+"""Boilerplate rules kept as data (rules/*.toml), their loader, and the StripRules filter.
+
+Everything is validated before any text is touched, and every problem is one line naming the
+file, the line and the cause. Patterns run on the ``regex`` module with a timeout, so a rule
+that backtracks catastrophically fails one document instead of hanging the run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from cleankit.document import Document, Outcome, ProvenanceValue, Span, cut
+from cleankit.errors import DocumentError, RuleError
+from cleankit.manifest import PROVENANCE_COLUMNS
+from cleankit.text import block_extent
+
+__all__ = [
+    "SCOPES",
+    "Example",
+    "Rule",
+    "RuleSet",
+    "StripRules",
+    "builtin_rules_dir",
+    "check_examples",
+    "load_rules",
+]
+
+SCOPES = ("span", "prefix", "suffix", "line")
+_RULE_FIELDS = {
+    "id": True,
+    "version": True,
+    "description": True,
+    "pattern": True,
+    "scope": True,
+    "language": True,
+    "provides": False,
+    "sets": False,
+    "source": False,
+    "first_lines": False,
+    "last_lines": False,
+    "example": True,
+}
+_EXAMPLE_FIELDS = {"text": True, "expect": True, "provenance": False, "note": False, "xfail": False}
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A rule's test case: the rule alone must turn ``text`` into ``expect``."""
+
+    text: str
+    expect: str
+    provenance: Mapping[str, ProvenanceValue] | None
+    note: str
+    xfail: str | None
+    line: int
+
+    @property
+    def is_negative(self) -> bool:
+        """A negative example must come out untouched."""
+        return self.text == self.expect
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One kind of junk: where it is, what it looks like, and what it says about the source."""
+
+    id: str
+    version: int
+    description: str
+    pattern: regex.Pattern[str]
+    scope: str
+    languages: tuple[str, ...]
+    provides: tuple[str, ...]
+    sets: tuple[tuple[str, ProvenanceValue], ...]
+    source: str
+    first_lines: int | None
+    last_lines: int | None
+    examples: tuple[Example, ...]
+    path: str
+    line: int
+
+    def applies_to(self, language: str | None) -> bool:
+        """Rules run on documents of their languages; a document of unknown language gets all."""
+        return language is None or "*" in self.languages or language in self.languages
+
+    def where(self) -> str:
+        """``file:line`` of the rule's id, for messages."""
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Rules in load order (file name order, then order in the file) and a digest of their files."""
+
+    rules: tuple[Rule, ...]
+    sha256: str
+    files: tuple[str, ...] = field(default=())
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped rules: inside the wheel (``cleankit/_rules``) or ``rules/`` in a checkout."""
+    packaged = Path(__file__).parent / "_rules"
+    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "rules"
+
+
+def _rule_files(paths: Sequence[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise RuleError("folder holds no *.toml rule files", path=str(path))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise RuleError("no such rule file or folder", path=str(path))
+    return files
+
+
+def load_rules(
+    paths: Sequence[str | Path] | str | Path | None = None, *, timeout: float = 1.0
+) -> RuleSet:
+    """Load and validate rule files (default: the built-in set); the first problem is raised."""
+    if paths is None:
+        paths = [builtin_rules_dir()]
+    elif isinstance(paths, str | Path):
+        paths = [paths]
+    digest = hashlib.sha256()
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    files = _rule_files(paths)
+    for path in files:
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        for rule in _parse_file(path, raw):
+            if rule.id in seen:
+                raise RuleError(
+                    f'rule "{rule.id}": id already used at {seen[rule.id].where()}',
+                    path=rule.path,
+                    line=rule.line,
+                )
+            seen[rule.id] = rule
+            rules.append(rule)
+    return RuleSet(tuple(rules), digest.hexdigest(), tuple(str(f) for f in files))
+
+
+def _line_of(raw: str, needle: str, after: int = 1) -> int:
+    lines = raw.splitlines()
+    for number in range(after, len(lines) + 1):
+        if needle in lines[number - 1]:
+            return number
+    return after
+
+
+def _parse_file(path: Path, raw_bytes: bytes) -> list[Rule]:
+    name = str(path)
+    try:
+        raw = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw_bytes.count(b"\n", 0, error.start) + 1
+        raise RuleError("invalid UTF-8", path=name, line=line) from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        line = int(found.group(1)) if found else None
+        cause = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise RuleError(f"not valid TOML: {cause}", path=name, line=line) from None
+    unknown = [key for key in data if key != "rule"]
+    if unknown:
+        raise RuleError(
+            f"unknown top-level key {unknown[0]!r}; a rule file holds [[rule]] tables only",
+            path=name,
+            line=_line_of(raw, unknown[0]),
+        )
+    tables = data.get("rule", [])
+    if not isinstance(tables, list) or not tables:
+        raise RuleError("no [[rule]] tables", path=name, line=1)
+    rules: list[Rule] = []
+    cursor = 1
+    for table in tables:
+        rule_id = table.get("id")
+        if isinstance(rule_id, str):
+            cursor = _line_of(raw, f'id = "{rule_id}"', cursor)
+        else:
+            cursor = _line_of(raw, "[[rule]]", cursor)
+        rules.append(_build_rule(table, raw=raw, path=name, line=cursor))
+        cursor += 1
+    return rules
+
+
+def _unknown_key(key: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=1)
+    return f"unknown field {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+
+
+def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> Rule:
+    label = f'rule "{table.get("id", "?")}"'
+
+    def fail(cause: str, at: int = line) -> RuleError:
+        return RuleError(f"{label}: {cause}", path=path, line=at)
+
+    for key in table:
+        if key not in _RULE_FIELDS:
+            raise fail(_unknown_key(key, _RULE_FIELDS), _line_of(raw, key, line))
+    for key, required in _RULE_FIELDS.items():
+        if required and key not in table:
+            raise fail(f"missing field {key!r}")
+    rule_id = table["id"]
+    if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        raise fail("id must be a kebab-case ASCII slug")
+    if not isinstance(table["version"], int) or table["version"] < 1:
+        raise fail("version must be a positive integer")
+    for key in ("description", "pattern", "scope"):
+        if not isinstance(table[key], str) or not table[key]:
+            raise fail(f"{key} must be a non-empty string")
+    if table["scope"] not in SCOPES:
+        raise fail(f"scope must be one of {', '.join(SCOPES)}, not {table['scope']!r}")
+    languages = table["language"]
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or not all(isinstance(x, str) for x in languages)
+    ):
+        raise fail('language must be a list of ISO 639-1 codes or ["*"]')
+    pattern_line = _line_of(raw, "pattern", line)
+    try:
+        pattern = regex.compile(table["pattern"], regex.VERSION0)
+    except regex.error as error:
+        raise fail(f"pattern does not compile: {error}", pattern_line) from None
+    provides = table.get("provides", [])
+    if not isinstance(provides, list) or not all(isinstance(x, str) for x in provides):
+        raise fail("provides must be a list of provenance column names")
+    for column in provides:
+        if column not in PROVENANCE_COLUMNS:
+            raise fail(
+                f"provides unknown provenance column {column!r}; known: {', '.join(PROVENANCE_COLUMNS)}"
+            )
+    groups = set(pattern.groupindex)
+    for group in sorted(groups - set(provides)):
+        raise fail(f"named group {group!r} is not listed in provides", pattern_line)
+    for column in provides:
+        if column not in groups:
+            raise fail(
+                f"provides {column!r} but the pattern has no group of that name", pattern_line
+            )
+    sets = table.get("sets", {})
+    if not isinstance(sets, dict):
+        raise fail("sets must be a table of provenance values")
+    for column, value in sets.items():
+        if column not in PROVENANCE_COLUMNS:
+            raise fail(f"sets unknown provenance column {column!r}")
+        wants_bool = PROVENANCE_COLUMNS[column].__name__ == "Boolean"
+        if wants_bool != isinstance(value, bool) or not isinstance(value, str | bool):
+            kind = "true or false" if wants_bool else "a string"
+            raise fail(f"sets {column!r} must be {kind}")
+    bounds: dict[str, int | None] = {}
+    for key in ("first_lines", "last_lines"):
+        value = table.get(key)
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 1
+        ):
+            raise fail(f"{key} must be a positive integer")
+        bounds[key] = value
+    examples = _build_examples(table["example"], raw=raw, line=line, fail=fail)
+    return Rule(
+        id=rule_id,
+        version=table["version"],
+        description=table["description"],
+        pattern=pattern,
+        scope=table["scope"],
+        languages=tuple(languages),
+        provides=tuple(provides),
+        sets=tuple(sorted(sets.items())),
+        source=str(table.get("source", "")),
+        first_lines=bounds["first_lines"],
+        last_lines=bounds["last_lines"],
+        examples=examples,
+        path=path,
+        line=line,
+    )
+
+
+def _build_examples(tables: Any, *, raw: str, line: int, fail: Any) -> tuple[Example, ...]:
+    if not isinstance(tables, list) or not tables:
+        raise fail("needs [[rule.example]] tables")
+    examples: list[Example] = []
+    cursor = line
+    for table in tables:
+        cursor = _line_of(raw, "[[rule.example]]", cursor + 1)
+        for key in table:
+            if key not in _EXAMPLE_FIELDS:
+                raise fail(_unknown_key(key, _EXAMPLE_FIELDS), cursor)
+        for key, required in _EXAMPLE_FIELDS.items():
+            if required and key not in table:
+                raise fail(f"example is missing {key!r}", cursor)
+        if not isinstance(table["text"], str) or not isinstance(table["expect"], str):
+            raise fail("example text and expect must be strings", cursor)
+        provenance = table.get("provenance")
+        if provenance is not None and not isinstance(provenance, dict):
+            raise fail("example provenance must be a table", cursor)
+        xfail = table.get("xfail")
+        examples.append(
+            Example(
+                table["text"],
+                table["expect"],
+                provenance,
+                str(table.get("note", "")),
+                xfail,
+                cursor,
+            )
+        )
+    if not any(e.is_negative for e in examples):
+        raise fail("needs at least one negative example (expect == text)")
+    if all(e.is_negative for e in examples):
+        raise fail("needs at least one positive example (expect != text)")
+    return tuple(examples)
+
+
+def _line_starts(text: str) -> list[int]:
+    """Start offsets of the non-blank lines."""
+    starts: list[int] = []
+    position = 0
+    for line in text.split("\n"):
+        if line.strip():
+            starts.append(position)
+        position += len(line) + 1
+    return starts
+
+
+def _extent(rule: Rule, text: str, start: int, end: int) -> tuple[int, int]:
+    if rule.scope == "prefix":
+        while end < len(text) and text[end] in " \t":
+            end += 1
+    elif rule.scope == "suffix":
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+    if rule.scope == "line":
+        return block_extent(text, start, end)
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if not text[line_start:start].strip() and not text[end:line_end].strip():
+        # Nothing of the line would be left: take the line and its separator with it.
+        return block_extent(text, start, end)
+    return start, end
+
+
+def rule_spans(
+    rule: Rule, text: str, *, timeout: float
+) -> list[tuple[Span, dict[str, ProvenanceValue]]]:
+    """Every match of ``rule`` in ``text`` as a span to cut, with the provenance it carries."""
+    starts = _line_starts(text) if rule.first_lines or rule.last_lines else []
+    lowest = 0
+    highest = len(text)
+    if rule.first_lines and len(starts) > rule.first_lines:
+        highest = starts[rule.first_lines] - 1
+    if rule.last_lines and starts:
+        lowest = starts[max(0, len(starts) - rule.last_lines)]
+    found: list[tuple[Span, dict[str, ProvenanceValue]]] = []
+    try:
+        for match in rule.pattern.finditer(text, timeout=timeout):
+            if match.start() == match.end() or not lowest <= match.start() <= highest:
+                continue
+            start, end = _extent(rule, text, match.start(), match.end())
+            provenance: dict[str, ProvenanceValue] = dict(rule.sets)
+            for column in rule.provides:
+                value = match.group(column)
+                if value and value.strip():
+                    provenance[column] = value.strip()
+            found.append((Span(start, end, rule.id, "", rule.description), provenance))
+    except TimeoutError:
+        raise DocumentError(
+            f"rule {rule.id!r} ({rule.where()}) ran longer than {timeout}s on this document"
+        ) from None
+    return found
+
+
+@dataclass(frozen=True)
+class StripRules:
+    """Remove boilerplate matched by rules and keep what it says about the source as provenance.
+
+    When two rules claim overlapping text, the one loaded first wins, so the result never
+    depends on match order.
+    """
+
+    rules: tuple[Rule, ...]
+    timeout: float = 1.0
+    name: str = "strip-rules"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Find every rule's spans, drop overlaps, cut."""
+        accepted: list[Span] = []
+        provenance: dict[str, ProvenanceValue] = {}
+        for rule in self.rules:
+            if not rule.applies_to(doc.language):
+                continue
+            try:
+                matches = rule_spans(rule, doc.text, timeout=self.timeout)
+            except DocumentError as error:
+                raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
+            for found, captured in matches:
+                span = _fit(found, accepted, doc.text)
+                if span is None:
+                    continue
+                accepted.append(span)
+                for column, value in captured.items():
+                    provenance.setdefault(column, value)
+        return cut(doc, accepted, step=self.name, provenance=provenance)
+
+
+def _fit(span: Span, accepted: Sequence[Span], text: str) -> Span | None:
+    """Fit a span beside those already accepted: overlaps of mere separators are trimmed away,
+    overlaps of real text mean an earlier rule already claimed it (None)."""
+    for other in sorted(accepted):
+        if span.start < other.end and other.start < span.end:
+            if text[max(span.start, other.start) : min(span.end, other.end)].strip():
+                return None
+            if span.start < other.start:
+                span = span._replace(end=other.start)
+            else:
+                span = span._replace(start=other.end)
+            if span.start >= span.end:
+                return None
+    return span
+
+
+def check_examples(rules: Iterable[Rule], *, timeout: float = 1.0) -> list[str]:
+    """Run every rule's examples; return one ``file:line: cause`` message per failure."""
+    failures: list[str] = []
+    for rule in rules:
+        for number, example in enumerate(rule.examples):
+            problem = example_problem(rule, example, timeout=timeout)
+            where = f'{rule.path}:{example.line}: rule "{rule.id}" example {number}'
+            if example.xfail is not None:
+                if problem is None:
+                    failures.append(
+                        f"{where}: passes but is marked xfail ({example.xfail}); promote it"
+                    )
+            elif problem is not None:
+                failures.append(f"{where}: {problem}")
+    return failures
+
+
+def example_problem(rule: Rule, example: Example, *, timeout: float = 1.0) -> str | None:
+    """What is wrong with one example's output, or None when it comes out as expected."""
+    outcome = StripRules((rule,), timeout=timeout)(Document("example", example.text))
+    text = outcome.doc.text if outcome.doc is not None else ""
+    if text != example.expect:
+        return f"expected {example.expect!r}, got {text!r}"
+    expected = dict(example.provenance or {})
+    if example.provenance is not None and dict(outcome.provenance) != expected:
+        return f"expected provenance {expected!r}, got {dict(outcome.provenance)!r}"
+    return None

@@ -1,0 +1,122 @@
+"""Run settings as one immutable value, loaded from TOML and overridden by CLI options."""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import json
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from cleankit.errors import SettingsError
+
+__all__ = ["KEEP_POLICIES", "Settings", "load_settings"]
+
+KEEP_POLICIES = ("first", "longest", "earliest", "priority")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Settings:
+    """Every knob of a run. All of it is written to the manifest's ``options`` column."""
+
+    # normalize
+    uncurl_quotes: bool = False  # curly quotes are not mojibake; straightening them changes text
+    unicode_normalization: str = "NFC"
+    fix_encoding: bool = True
+    # MinHash (paragraph and document level)
+    shingle_size: int = 5  # word n-grams
+    num_perm: int = 128
+    seed: int = 1
+    lsh_bands: int = 25  # 25 x 5 = 125 of the 128 permutations; P(candidate | J=0.8) > 0.9999
+    lsh_rows: int = 5
+    paragraph_threshold: float = 0.8  # Jaccard (or containment) for repeats inside a document
+    min_paragraph_words: int = 5  # shorter paragraphs are only dropped as exact repeats
+    document_threshold: float = 0.8  # exact shingle Jaccard a candidate pair must reach
+    keep: str = "first"
+    source_priority: tuple[str, ...] = ()
+    site_min_docs: int = 5  # a paragraph in this many documents of one site is boilerplate
+    dedup: bool = True
+    rule_timeout: float = 1.0  # seconds one rule may spend on one document
+
+    def __post_init__(self) -> None:
+        _check(0.0 < self.paragraph_threshold <= 1.0, "paragraph_threshold", "must be in (0, 1]")
+        _check(0.0 < self.document_threshold <= 1.0, "document_threshold", "must be in (0, 1]")
+        _check(self.shingle_size >= 1, "shingle_size", "must be at least 1")
+        _check(self.num_perm >= 2, "num_perm", "must be at least 2")
+        _check(
+            self.lsh_bands * self.lsh_rows <= self.num_perm,
+            "lsh_bands",
+            f"lsh_bands x lsh_rows must not exceed num_perm ({self.num_perm})",
+        )
+        _check(
+            self.lsh_bands >= 1 and self.lsh_rows >= 1, "lsh_bands", "bands and rows must be >= 1"
+        )
+        _check(self.keep in KEEP_POLICIES, "keep", f"must be one of {', '.join(KEEP_POLICIES)}")
+        _check(self.site_min_docs >= 2, "site_min_docs", "must be at least 2")
+        _check(self.rule_timeout > 0, "rule_timeout", "must be positive")
+        _check(
+            self.unicode_normalization in ("NFC", "NFKC", "NFD", "NFKD", "none"),
+            "unicode_normalization",
+            "must be NFC, NFKC, NFD, NFKD or none",
+        )
+
+    def to_json(self) -> str:
+        """Canonical JSON (sorted keys) so that equal settings give equal manifests."""
+        return json.dumps(dataclasses.asdict(self), sort_keys=True, ensure_ascii=False)
+
+    def replace(self, **changes: Any) -> Settings:
+        """Return a copy with ``changes``; unknown names are a SettingsError with a suggestion."""
+        _check_names(changes, path=None)
+        try:
+            return dataclasses.replace(self, **changes)
+        except TypeError as error:
+            raise SettingsError(str(error)) from error
+
+
+def _check(ok: bool, name: str, cause: str) -> None:
+    if not ok:
+        raise SettingsError(f"setting {name!r} {cause}")
+
+
+def _check_names(values: dict[str, Any], *, path: str | None) -> None:
+    known = [f.name for f in fields(Settings)]
+    for key in values:
+        if key not in known:
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise SettingsError(f"unknown setting {key!r}{hint}", path=path)
+
+
+def load_settings(path: str | Path) -> Settings:
+    """Read a TOML file whose keys are :class:`Settings` field names."""
+    name = str(path)
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SettingsError("no such settings file", path=name) from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise SettingsError(f"not valid TOML: {error}", path=name) from None
+    _check_names(data, path=name)
+    types = {f.name: f.type for f in fields(Settings)}
+    for key, value in data.items():
+        expected = str(types[key])
+        if key == "source_priority":
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise SettingsError(f"{key!r} must be a list of strings", path=name)
+            data[key] = tuple(value)
+        elif expected == "bool" and not isinstance(value, bool):
+            raise SettingsError(f"{key!r} must be true or false, not {value!r}", path=name)
+        elif expected == "int" and (isinstance(value, bool) or not isinstance(value, int)):
+            raise SettingsError(f"{key!r} must be an integer, not {value!r}", path=name)
+        elif expected == "float" and (
+            isinstance(value, bool) or not isinstance(value, int | float)
+        ):
+            raise SettingsError(f"{key!r} must be a number, not {value!r}", path=name)
+        elif expected == "str" and not isinstance(value, str):
+            raise SettingsError(f"{key!r} must be a string, not {value!r}", path=name)
+    try:
+        return Settings(**data)
+    except SettingsError as error:
+        raise SettingsError(error.cause, path=name) from None
