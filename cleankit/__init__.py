@@ -61,6 +61,7 @@ __all__ = [
     "RepairStrayLetters",
     "RuleError",
     "RuleSet",
+    "Settings",
     "SettingsError",
     "SiteIndex",
     "Span",

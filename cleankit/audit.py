@@ -240,12 +240,12 @@ def diff_manifests(old: pl.DataFrame, new: pl.DataFrame) -> pl.DataFrame:
                 "rules_lost": lost,
             }
         )
-    schema = {
-        "doc_id": pl.String,
-        "change": pl.String,
-        "old_status": pl.String,
-        "new_status": pl.String,
-        "rules_gained": pl.List(pl.String),
-        "rules_lost": pl.List(pl.String),
+    schema: dict[str, pl.DataType] = {
+        "doc_id": pl.String(),
+        "change": pl.String(),
+        "old_status": pl.String(),
+        "new_status": pl.String(),
+        "rules_gained": pl.List(pl.String()),
+        "rules_lost": pl.List(pl.String()),
     }
     return pl.DataFrame(rows, schema=schema)

@@ -9,6 +9,7 @@ runs twice on a document and memory stays bounded.
 
 from __future__ import annotations
 
+import itertools
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -161,7 +162,7 @@ class Chain:
             for item in corpus
         )
         bounds = [0, *self._observers, len(self.filters)]
-        for start, stop in zip(bounds[:-2], bounds[1:-1], strict=True):
+        for start, stop in itertools.pairwise(bounds[:-1]):
             observer = self.filters[stop]
             assert isinstance(observer, Observer)
             spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _read_spool when drained

@@ -54,30 +54,29 @@ EDIT_STRUCT = pl.Struct(
     }
 )
 
-SCHEMA = pl.Schema(
-    {
-        "run_id": pl.String,
-        "doc_id": pl.String,
-        "source": pl.String,
-        "source_line": pl.Int64,
-        "status": pl.String,
-        "dropped_by": pl.String,
-        "duplicate_of": pl.String,
-        "similarity": pl.Float64,
-        "cluster_id": pl.String,
-        "input_sha256": pl.String,
-        "output_sha256": pl.String,
-        "chars_in": pl.Int64,
-        "chars_out": pl.Int64,
-        "edits": pl.List(EDIT_STRUCT),
-        **{name: dtype() for name, dtype in PROVENANCE_COLUMNS.items()},
-        "error": pl.String,
-        "cleankit_version": pl.String,
-        "rules_sha256": pl.String,
-        "options": pl.String,
-        "started_at": pl.Datetime("us", "UTC"),
-    }
-)
+_COLUMNS: dict[str, pl.DataType] = {
+    "run_id": pl.String(),
+    "doc_id": pl.String(),
+    "source": pl.String(),
+    "source_line": pl.Int64(),
+    "status": pl.String(),
+    "dropped_by": pl.String(),
+    "duplicate_of": pl.String(),
+    "similarity": pl.Float64(),
+    "cluster_id": pl.String(),
+    "input_sha256": pl.String(),
+    "output_sha256": pl.String(),
+    "chars_in": pl.Int64(),
+    "chars_out": pl.Int64(),
+    "edits": pl.List(EDIT_STRUCT),
+    **{name: dtype() for name, dtype in PROVENANCE_COLUMNS.items()},
+    "error": pl.String(),
+    "cleankit_version": pl.String(),
+    "rules_sha256": pl.String(),
+    "options": pl.String(),
+    "started_at": pl.Datetime("us", "UTC"),
+}
+SCHEMA = pl.Schema(_COLUMNS)
 
 
 def _edit_dict(edit: Edit) -> dict[str, Any]:

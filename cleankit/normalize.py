@@ -130,9 +130,58 @@ _GLUED_SENTENCE = regex.compile(
 # A lowercase word run straight into a capitalised one: "tersebutDalam".
 _GLUED_PARAGRAPH = regex.compile(r"\b(\p{L}*\p{Ll})(\p{Lu}\p{Ll}+)\b")
 _ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "no", "vol", "jl", "gen", "col", "lt", "sgt", "rev", "hon", "inc", "ltd", "co", "corp", "dll", "dsb", "tsb", "bpk", "ir", "drs"]
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "no",
+        "vol",
+        "jl",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "rev",
+        "hon",
+        "inc",
+        "ltd",
+        "co",
+        "corp",
+        "dll",
+        "dsb",
+        "tsb",
+        "bpk",
+        "ir",
+        "drs",
+    ]
 )
-_DOMAIN_PARTS = frozenset(["com", "co", "id", "net", "org", "tv", "io", "go", "ac", "or", "news", "info", "biz", "gov", "edu", "my", "sg", "uk"])
+_DOMAIN_PARTS = frozenset(
+    [
+        "com",
+        "co",
+        "id",
+        "net",
+        "org",
+        "tv",
+        "io",
+        "go",
+        "ac",
+        "or",
+        "news",
+        "info",
+        "biz",
+        "gov",
+        "edu",
+        "my",
+        "sg",
+        "uk",
+    ]
+)
 
 
 def _vocabulary(text: str) -> Counter[str]:
@@ -186,6 +235,9 @@ class SplitGluedSentences:
                 continue
             if vocabulary[match.group().casefold()] > 1:
                 continue  # the glued form recurs: a name such as "IslamTimes"
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            if not text[line_start : match.start()].strip():
+                continue  # a paragraph that ends in its own first word was never glued
             if vocabulary[left.casefold()] > 0 and vocabulary[right.casefold()] > 0:
                 at = match.start(2)
                 spans.append(

@@ -169,8 +169,8 @@ def _parse_file(path: Path, raw_bytes: bytes) -> list[Rule]:
     try:
         raw = raw_bytes.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = raw_bytes.count(b"\n", 0, error.start) + 1
-        raise RuleError("invalid UTF-8", path=name, line=line) from None
+        bad_line = raw_bytes.count(b"\n", 0, error.start) + 1
+        raise RuleError("invalid UTF-8", path=name, line=bad_line) from None
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cleankit.document import Document
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT.parent / "shared" / "seeds"
+SAMPLES = ROOT / "samples"
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip(f"seed articles not found at {SEEDS} (../shared/seeds is absent outside the workplace)")
+    return SEEDS
+
+
+def make_doc(text: str, doc_id: str = "d1", **meta: Any) -> Document:
+    return Document(id=doc_id, text=text, source="test", line=1, meta=meta)
+
+
+@pytest.fixture
+def write_jsonl(tmp_path: Path) -> Callable[..., Path]:
+    def write(records: Iterable[Mapping[str, Any] | str], name: str = "in.jsonl") -> Path:
+        path = tmp_path / name
+        with path.open("w", encoding="utf-8") as handle:
+            for record in records:
+                line = record if isinstance(record, str) else json.dumps(record, ensure_ascii=False)
+                handle.write(line + "\n")
+        return path
+
+    return write

@@ -1,0 +1,30 @@
+"""Every [[rule.example]] in rules/ runs as a test; known failures are strict xfails."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleankit.rules import Example, Rule, example_problem, load_rules
+
+RULES = load_rules().rules
+CASES = [
+    pytest.param(
+        rule,
+        example,
+        id=f"{rule.id}[{number}]",
+        marks=[pytest.mark.xfail(reason=example.xfail, strict=True)] if example.xfail else [],
+    )
+    for rule in RULES
+    for number, example in enumerate(rule.examples)
+]
+
+
+@pytest.mark.parametrize(("rule", "example"), CASES)
+def test_rule_example(rule: Rule, example: Example) -> None:
+    assert example_problem(rule, example) is None
+
+
+def test_every_rule_keeps_the_text_around_its_junk_byte_for_byte() -> None:
+    """Each rule has a positive example whose expected output is non-empty: surrounding text kept."""
+    lacking = [r.id for r in RULES if not any(e.expect and not e.is_negative for e in r.examples)]
+    assert lacking == []
