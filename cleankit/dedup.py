@@ -149,7 +149,7 @@ class DropRepeatedParagraphs:
                     "near-repeat",
                     f"near-duplicate of paragraph {j} (jaccard {jaccard(mine, other):.2f})",
                 )
-            if not is_headline and other.size > mine.size:
+            if not is_headline and other.size > mine.size and jaccard(mine, other) < self.threshold:
                 contained = np.intersect1d(mine, other, assume_unique=True).size / mine.size
                 if contained >= self.threshold:
                     return "contained", f"contained in paragraph {j} (containment {contained:.2f})"

@@ -181,7 +181,7 @@ def _read_jsonl(path: Path, *, text_key: str, id_key: str) -> Iterator[Document 
                 if not raw.strip():
                     continue
                 try:
-                    line = _decode(raw, name, number)
+                    line = _decode(raw, name, number).rstrip("\r\n")
                     try:
                         record = json.loads(line)
                     except json.JSONDecodeError as error:

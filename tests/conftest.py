@@ -17,7 +17,9 @@ SAMPLES = ROOT / "samples"
 @pytest.fixture
 def seeds_dir() -> Path:
     if not SEEDS.is_dir():
-        pytest.skip(f"seed articles not found at {SEEDS} (../shared/seeds is absent outside the workplace)")
+        pytest.skip(
+            f"seed articles not found at {SEEDS} (../shared/seeds is absent outside the workplace)"
+        )
     return SEEDS
 
 

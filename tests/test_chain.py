@@ -12,7 +12,9 @@ from tests.conftest import make_doc
 
 
 def _append(name: str, suffix: str) -> object:
-    return as_filter(name, lambda d: cut(d, [Span(len(d.text), len(d.text), name, suffix)], step=name))
+    return as_filter(
+        name, lambda d: cut(d, [Span(len(d.text), len(d.text), name, suffix)], step=name)
+    )
 
 
 def test_filters_run_in_order_and_edits_add_up() -> None:
@@ -88,7 +90,11 @@ def test_document_error_becomes_an_error_record_and_the_run_goes_on() -> None:
             raise DocumentError("cannot handle", path="in.jsonl", line=2)
         return Outcome(doc=doc)
 
-    records = list(Chain((as_filter("picky", picky),)).run([make_doc("a", "ok"), make_doc("b", "bad"), make_doc("c", "ok2")]))
+    records = list(
+        Chain((as_filter("picky", picky),)).run(
+            [make_doc("a", "ok"), make_doc("b", "bad"), make_doc("c", "ok2")]
+        )
+    )
     assert [str(r.error) if r.error else r.current.id for r in records if r.error or r.current] == [
         "ok",
         "in.jsonl:2: cannot handle",

@@ -10,7 +10,9 @@ from tests.conftest import make_doc
 
 def test_cut_removes_and_replaces_and_records_offsets_in_the_input() -> None:
     doc = make_doc("JAKARTA - Rain fell.  Roads flooded.")
-    outcome = cut(doc, [Span(20, 22, "ws", " ", "spaces"), Span(0, 10, "dateline", "", "dateline")], step="s")
+    outcome = cut(
+        doc, [Span(20, 22, "ws", " ", "spaces"), Span(0, 10, "dateline", "", "dateline")], step="s"
+    )
     assert outcome.doc is not None
     assert outcome.doc.text == "Rain fell. Roads flooded."
     assert outcome.edits == (
@@ -45,7 +47,9 @@ def test_empty_span_that_inserts_nothing_is_refused() -> None:
 
 
 def test_drop_records_the_whole_text_so_restore_gives_it_back() -> None:
-    outcome = drop(make_doc("whole text"), step="dedup", rule="near-duplicate", why="copy", duplicate_of="d0")
+    outcome = drop(
+        make_doc("whole text"), step="dedup", rule="near-duplicate", why="copy", duplicate_of="d0"
+    )
     assert outcome.doc is None
     assert outcome.dropped_by == "dedup"
     assert outcome.duplicate_of == "d0"
@@ -89,7 +93,9 @@ def texts_and_steps(draw: st.DrawFn) -> tuple[str, list[list[tuple[int, int, str
 
 @given(texts_and_steps())
 @settings(max_examples=300, deadline=None)
-def test_restore_round_trips_random_documents_and_edit_sets(case: tuple[str, list[list[tuple[int, int, str]]]]) -> None:
+def test_restore_round_trips_random_documents_and_edit_sets(
+    case: tuple[str, list[list[tuple[int, int, str]]]],
+) -> None:
     text, steps = case
     doc = make_doc(text)
     edits: tuple[Edit, ...] = ()

@@ -25,12 +25,17 @@ def text_after(step: object, text: str, **meta: str) -> str:
 
 def test_mojibake_is_fixed_and_the_rest_kept() -> None:
     text = "Harga naik.\nThe governor said \u00e2\u0080\u009cwe are comfortable\u00e2\u0080\u009d on Monday."
-    assert text_after(FixText(), text) == "Harga naik.\nThe governor said \u201cwe are comfortable\u201d on Monday."
+    assert (
+        text_after(FixText(), text)
+        == "Harga naik.\nThe governor said \u201cwe are comfortable\u201d on Monday."
+    )
 
 
 def test_fix_text_records_why() -> None:
     outcome = FixText()(make_doc("caf\u00c3\u00a9 open"))
-    assert [(e.rule, e.removed, e.inserted) for e in outcome.edits] == [("mojibake", "\u00c3\u00a9", "\u00e9")]
+    assert [(e.rule, e.removed, e.inserted) for e in outcome.edits] == [
+        ("mojibake", "\u00c3\u00a9", "\u00e9")
+    ]
 
 
 def test_curly_quotes_stay_unless_asked() -> None:
@@ -167,7 +172,9 @@ def test_line_broken_by_a_stray_letter_is_joined_when_the_bigram_is_known() -> N
 
 
 def test_line_broken_by_a_stray_letter_is_joined_when_the_next_line_continues_lowercase() -> None:
-    text = "The ministry said the vessels were seized near the northern islands x\nafter a long chase."
+    text = (
+        "The ministry said the vessels were seized near the northern islands x\nafter a long chase."
+    )
     assert text_after(RepairStrayLetters(), text) == (
         "The ministry said the vessels were seized near the northern islands after a long chase."
     )

@@ -7,7 +7,7 @@ import pytest
 from cleankit.errors import RuleError
 from cleankit.rules import load_rules
 
-GOOD = '''[[rule]]
+GOOD = """[[rule]]
 id = "story-code-line"
 version = 1
 description = "story id"
@@ -23,7 +23,7 @@ provides = ["story_code"]
   [[rule.example]]
   text = "Body."
   expect = "Body."
-'''
+"""
 
 
 def write(tmp_path: Path, text: str, name: str = "markers.toml") -> Path:
@@ -45,23 +45,32 @@ def test_a_good_file_loads(tmp_path: Path) -> None:
 
 
 def test_toml_syntax_error_names_file_and_line(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace('version = 1', 'version = = 1'))
+    path = write(tmp_path, GOOD.replace("version = 1", "version = = 1"))
     assert error_of(path) == f"{path}:3: not valid TOML: Invalid value"
 
 
 def test_pattern_that_does_not_compile(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace("(?P<story_code>\\d+)$", "(?P<story_code>\\d+$"))
-    assert error_of(path) == f'{path}:5: rule "story-code-line": pattern does not compile: missing ) at position 37'
+    assert (
+        error_of(path)
+        == f'{path}:5: rule "story-code-line": pattern does not compile: missing ) at position 37'
+    )
 
 
 def test_unknown_field_suggests_the_right_one(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace('scope = "line"', 'scope = "line"\nprovide = []'))
-    assert error_of(path) == f"""{path}:7: rule "story-code-line": unknown field 'provide'; did you mean 'provides'?"""
+    assert (
+        error_of(path)
+        == f"""{path}:7: rule "story-code-line": unknown field 'provide'; did you mean 'provides'?"""
+    )
 
 
 def test_named_group_missing_from_provides(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace('provides = ["story_code"]\n', ""))
-    assert error_of(path) == f"""{path}:5: rule "story-code-line": named group 'story_code' is not listed in provides"""
+    assert (
+        error_of(path)
+        == f"""{path}:5: rule "story-code-line": named group 'story_code' is not listed in provides"""
+    )
 
 
 def test_provides_unknown_column(tmp_path: Path) -> None:
@@ -72,8 +81,14 @@ def test_provides_unknown_column(tmp_path: Path) -> None:
 
 
 def test_rule_without_negative_example(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace('text = "Body."\n  expect = "Body."', 'text = "X\\nY"\n  expect = "Y"'))
-    assert error_of(path) == f'{path}:2: rule "story-code-line": needs at least one negative example (expect == text)'
+    path = write(
+        tmp_path,
+        GOOD.replace('text = "Body."\n  expect = "Body."', 'text = "X\\nY"\n  expect = "Y"'),
+    )
+    assert (
+        error_of(path)
+        == f'{path}:2: rule "story-code-line": needs at least one negative example (expect == text)'
+    )
 
 
 def test_missing_required_field(tmp_path: Path) -> None:
@@ -83,12 +98,24 @@ def test_missing_required_field(tmp_path: Path) -> None:
 
 def test_bad_scope(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace('scope = "line"', 'scope = "sentence"'))
-    assert error_of(path) == f"""{path}:2: rule "story-code-line": scope must be one of span, prefix, suffix, line, not 'sentence'"""
+    assert (
+        error_of(path)
+        == f"""{path}:2: rule "story-code-line": scope must be one of span, prefix, suffix, line, not 'sentence'"""
+    )
 
 
 def test_sets_with_wrong_type(tmp_path: Path) -> None:
-    path = write(tmp_path, GOOD.replace('provides = ["story_code"]', 'provides = ["story_code"]\nsets = { machine_translated = "yes" }'))
-    assert error_of(path) == f"""{path}:2: rule "story-code-line": sets 'machine_translated' must be true or false"""
+    path = write(
+        tmp_path,
+        GOOD.replace(
+            'provides = ["story_code"]',
+            'provides = ["story_code"]\nsets = { machine_translated = "yes" }',
+        ),
+    )
+    assert (
+        error_of(path)
+        == f"""{path}:2: rule "story-code-line": sets 'machine_translated' must be true or false"""
+    )
 
 
 def test_duplicate_id_across_files_names_both(tmp_path: Path) -> None:
@@ -109,7 +136,14 @@ def test_a_hostile_rule_times_out_instead_of_hanging(tmp_path: Path) -> None:
     hostile = GOOD.replace(
         "(?m)^Story Code : (?P<story_code>\\d+)$", "(?P<story_code>(?:a|aa)+c)|(?:a*)*b"
     )
-    rules = load_rules(write(tmp_path, hostile.replace('text = "Story Code : 1\\nBody."\n  expect = "Body."', 'text = "ab"\n  expect = ""')))
+    rules = load_rules(
+        write(
+            tmp_path,
+            hostile.replace(
+                'text = "Story Code : 1\\nBody."\n  expect = "Body."', 'text = "ab"\n  expect = ""'
+            ),
+        )
+    )
     strip = StripRules(rules.rules, timeout=0.05)
     with pytest.raises(DocumentError, match=r"rule 'story-code-line' .* ran longer than 0.05s"):
         strip(Document("d", "a" * 50, source="in.jsonl", line=4))

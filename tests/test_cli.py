@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner, Result
+
+from cleankit.cli import main
+from tests.conftest import SAMPLES
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def sample_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("cli")
+    result = run("clean", SAMPLES, "-o", out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_clean_writes_outputs_and_a_summary(sample_out: Path) -> None:
+    result = run("clean", SAMPLES, "-o", sample_out / "again")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "15 records: 12 kept, 0 dropped, 3 duplicate, 0 error"
+    assert (
+        lines[-1]
+        == f"wrote {sample_out / 'again' / 'documents.jsonl'} and {sample_out / 'again' / 'manifest.parquet'}"
+    )
+    assert (sample_out / "documents.jsonl").is_file()
+    assert (sample_out / "manifest.parquet").is_file()
+
+
+def test_bad_records_are_reported_counted_and_exit_1(
+    write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    path = write_jsonl(
+        [{"id": "a", "text": "Teks yang baik."}, "{oops", {"id": "c", "text": "Teks lain."}]
+    )
+    result = run("clean", path, "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{path}:2: invalid JSON: Expecting property name enclosed in double quotes (column 2)",
+        "1 record(s) failed; see the lines above and the manifest",
+    ]
+    assert result.stdout.splitlines()[0] == "3 records: 2 kept, 0 dropped, 0 duplicate, 1 error"
+    manifest = pl.read_parquet(tmp_path / "out" / "manifest.parquet")
+    assert manifest.get_column("status").to_list() == ["kept", "error", "kept"]
+    assert manifest.get_column("doc_id").to_list() == ["a", f"{path}:2", "c"]
+    assert len((tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_missing_input_is_a_one_line_error(tmp_path: Path) -> None:
+    result = run("clean", tmp_path / "nope.jsonl", "-o", tmp_path / "out")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {tmp_path / 'nope.jsonl'}: no such file or folder\n"
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("clean", SAMPLES).exit_code == 2
+    assert run("clean", SAMPLES, "-o", tmp_path, "--keep", "oldest").exit_code == 2
+    result = run("clean", SAMPLES, "-o", tmp_path, "--threshold", "1.5")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == "Error: setting 'document_threshold' must be in (0, 1]"
+    assert run("clean", SAMPLES, "-o", tmp_path, "--no-builtin-rules").exit_code == 2
+
+
+def test_unknown_setting_in_config_suggests_a_name(tmp_path: Path) -> None:
+    config = tmp_path / "settings.toml"
+    config.write_text("document_treshold = 0.9\n", encoding="utf-8")
+    result = run("clean", SAMPLES, "-o", tmp_path / "out", "--config", config)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        f"Error: {config}: unknown setting 'document_treshold'; did you mean 'document_threshold'?"
+    )
+
+
+def test_config_values_reach_the_manifest(tmp_path: Path) -> None:
+    config = tmp_path / "settings.toml"
+    config.write_text('keep = "longest"\nseed = 7\n', encoding="utf-8")
+    assert run("clean", SAMPLES, "-o", tmp_path / "out", "--config", config).exit_code == 0
+    options = json.loads(pl.read_parquet(tmp_path / "out" / "manifest.parquet")["options"][0])
+    assert (options["keep"], options["seed"], options["output_format"]) == ("longest", 7, "jsonl")
+
+
+def test_explain_prints_removals_and_provenance(sample_out: Path) -> None:
+    result = run("explain", "it-2208871", "--manifest", sample_out / "manifest.parquet")
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert lines[0] == "it-2208871 (samples/news.jsonl:9): kept".replace("samples/", f"{SAMPLES}/")
+    assert "  provenance: publisher=IslamTimes, story_code=2208871, desk_tag=IT/r" in lines
+    assert "  strip-rules / story-code-line: removed 'Story Code : 2208871\\n'" in lines
+
+
+def test_explain_a_duplicate_and_an_unknown_id(sample_out: Path) -> None:
+    result = run("explain", "aggregator-9001", "--manifest", sample_out / "manifest.parquet")
+    assert result.stdout.splitlines()[1] == "  duplicate of voi-en-5521 (jaccard 1.00)"
+    missing = run("explain", "nope", "--manifest", sample_out / "manifest.parquet")
+    assert missing.exit_code == 1
+    assert missing.stderr == "Error: no document 'nope' in the manifest\n"
+
+
+def test_restore_rebuilds_every_input_byte_for_byte(sample_out: Path, tmp_path: Path) -> None:
+    target = tmp_path / "restored.jsonl"
+    result = run(
+        "restore",
+        sample_out / "documents.jsonl",
+        "--manifest",
+        sample_out / "manifest.parquet",
+        "-o",
+        target,
+    )
+    assert result.exit_code == 0, result.output
+    restored = {
+        json.loads(line)["id"]: json.loads(line)["text"]
+        for line in target.read_text(encoding="utf-8").splitlines()
+    }
+    originals = {
+        json.loads(line)["id"]: json.loads(line)["text"]
+        for line in (SAMPLES / "news.jsonl").read_text(encoding="utf-8").splitlines()
+    }
+    assert {k: restored[k] for k in originals} == originals
+    assert len(restored) == 15
+
+
+def test_parquet_output_and_site_index(tmp_path: Path) -> None:
+    index = tmp_path / "site.parquet"
+    result = run(
+        "clean", SAMPLES, "-o", tmp_path / "out", "--format", "parquet", "--save-site-index", index
+    )
+    assert result.exit_code == 0, result.output
+    frame = pl.read_parquet(tmp_path / "out" / "documents.parquet")
+    assert frame.columns == ["id", "text", "source", "meta"]
+    assert frame.height == 12
+    saved = pl.read_parquet(index)
+    assert saved.filter(pl.col("site") == "kabarnusa.com").get_column("docs").max() == 6
+    again = run("clean", SAMPLES / "news.jsonl", "-o", tmp_path / "out2", "--site-index", index)
+    assert again.exit_code == 0
+
+
+def test_rules_list_and_check() -> None:
+    listed = run("rules", "list", "--json")
+    assert listed.exit_code == 0
+    ids = [json.loads(line)["id"] for line in listed.stdout.splitlines()]
+    assert "story-code-line" in ids
+    checked = run("rules", "check")
+    assert checked.exit_code == 0
+    assert checked.stdout.endswith(" failed\n")
+    assert ", 0 failed" in checked.stdout
+
+
+def test_rules_check_fails_on_a_wrong_example(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(
+        """[[rule]]
+id = "advert-line"
+version = 1
+description = "advertisement marker"
+pattern = '''(?m)^ADVERTISEMENT$'''
+scope = "line"
+language = ["*"]
+
+  [[rule.example]]
+  text = "A\\nADVERTISEMENT\\nB"
+  expect = "A\\nB\\n"
+
+  [[rule.example]]
+  text = "Advertisement revenue fell."
+  expect = "Advertisement revenue fell."
+""",
+        encoding="utf-8",
+    )
+    result = run("rules", "check", path)
+    assert result.exit_code == 1
+    assert (
+        result.stderr
+        == f"""{path}:9: rule "advert-line" example 0: expected 'A\\nB\\n', got 'A\\nB'\n"""
+    )
+
+
+def test_extra_rules_apply_on_top_of_the_builtin_set(
+    tmp_path: Path, write_jsonl: Callable[..., Path]
+) -> None:
+    rule = tmp_path / "ads.toml"
+    rule.write_text(
+        """[[rule]]
+id = "advert-line"
+version = 1
+description = "advertisement marker"
+pattern = '''(?m)^ADVERTISEMENT$'''
+scope = "line"
+language = ["*"]
+
+  [[rule.example]]
+  text = "A\\nADVERTISEMENT\\nB"
+  expect = "A\\nB"
+
+  [[rule.example]]
+  text = "Advertisement revenue fell."
+  expect = "Advertisement revenue fell."
+""",
+        encoding="utf-8",
+    )
+    path = write_jsonl(
+        [{"id": "a", "text": "Story Code : 12\nHarga naik.\nADVERTISEMENT\nHarga turun."}]
+    )
+    result = run("clean", path, "-o", tmp_path / "out", "--rules", rule)
+    assert result.exit_code == 0, result.output
+    text = json.loads((tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8"))["text"]
+    assert text == "Harga naik.\nHarga turun."
+    only = run("clean", path, "-o", tmp_path / "out2", "--rules", rule, "--no-builtin-rules")
+    assert only.exit_code == 0
+    text = json.loads((tmp_path / "out2" / "documents.jsonl").read_text(encoding="utf-8"))["text"]
+    assert text == "Story Code : 12\nHarga naik.\nHarga turun."
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.stdout.startswith("cleankit, version ")

@@ -1,0 +1,246 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cleankit.chain import Chain
+from cleankit.dedup import (
+    DropNearDuplicates,
+    DropRepeatedParagraphs,
+    DropSiteBoilerplate,
+    SiteIndex,
+    jaccard,
+    shingle_hashes,
+)
+from cleankit.document import Document, restore
+from tests.conftest import ROOT, make_doc
+
+LEAD = "Sekretaris Jenderal NATO menyatakan pihaknya setuju memperluas misi pelatihan di Irak untuk membantu pasukan lokal."
+
+
+def test_exact_repeat_is_removed_after_the_first() -> None:
+    text = f"Judul\n\n{LEAD}\n\nParagraf kedua yang berbeda sama sekali dari yang lain.\n\n{LEAD}"
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    assert (
+        outcome.doc.text
+        == f"Judul\n\n{LEAD}\n\nParagraf kedua yang berbeda sama sekali dari yang lain."
+    )
+    assert [(e.rule, e.why) for e in outcome.edits] == [
+        ("exact-repeat", "repeats paragraph 1 (jaccard 1.00)")
+    ]
+
+
+def test_near_repeat_names_the_paragraph_and_similarity() -> None:
+    near = LEAD.replace("lokal.", "lokal!").replace("Irak", "Irak,")
+    other = "Delegasi lain tiba pada hari Senin untuk membahas jadwal penarikan pasukan dari kawasan itu."
+    text = f"{LEAD}\n{other}\n{near} Kata dia."
+    outcome = DropRepeatedParagraphs(threshold=0.8)(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n{other}"
+    assert outcome.edits[0].rule == "near-repeat"
+    assert outcome.edits[0].why.startswith("near-duplicate of paragraph 0 (jaccard 0.")
+
+
+def test_caption_repeating_the_lead_sentence_is_removed_though_it_comes_first() -> None:
+    caption = (
+        "Sekretaris Jenderal NATO menyatakan pihaknya setuju memperluas misi pelatihan di Irak"
+    )
+    lead = f"{LEAD} Kesepakatan itu dicapai dalam pertemuan menteri pertahanan."
+    text = f"NATO Tetap di Irak\n\n{caption}\n\n{lead}\n\nParagraf penutup berita ini."
+    outcome = DropRepeatedParagraphs()(make_doc(text, title="NATO Tetap di Irak"))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"NATO Tetap di Irak\n\n{lead}\n\nParagraf penutup berita ini."
+    assert outcome.edits[0].rule == "contained"
+    assert outcome.edits[0].why == "contained in paragraph 2 (containment 1.00)"
+
+
+def test_headline_is_never_removed_as_contained_in_the_lead() -> None:
+    title = "AS mencapai kesepakatan dengan Niger untuk menarik pasukan militer"
+    text = f"{title}\n\n{title} pada tanggal 15 September"
+    assert DropRepeatedParagraphs()(make_doc(text, title=title)).edits == ()
+
+
+def test_short_paragraphs_are_only_removed_as_exact_repeats() -> None:
+    text = "Judul\n\nYa.\n\nKata dia panjang sekali di sini.\n\nYa.\n\nIa pergi."
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == "Judul\n\nYa.\n\nKata dia panjang sekali di sini.\n\nIa pergi."
+
+
+def test_shingles_and_jaccard() -> None:
+    a = shingle_hashes("one two three four five six", 5)
+    b = shingle_hashes("One, two three four five SEVEN", 5)
+    assert a.size == 2
+    assert jaccard(a, b) == pytest.approx(1 / 3)
+    assert shingle_hashes("too short", 5).size == 1
+
+
+ARTICLE = " ".join(
+    f"Kalimat nomor {i} menceritakan peristiwa banjir di desa {i % 7} dengan rincian berbeda-beda."
+    for i in range(40)
+)
+
+
+def corpus() -> list[Document]:
+    copy = ARTICLE.replace("nomor 3 ", "nomor tiga ")  # a light edit: still a copy
+    template_a = (
+        " ".join(f"Harga komoditas {i} naik di pasar kota pada pekan ini." for i in range(12))
+        + " Beras naik."
+    )
+    template_b = (
+        " ".join(f"Harga komoditas {i} naik di pasar kota pada pekan ini." for i in range(6, 18))
+        + " Gula turun."
+    )
+    return [
+        Document(
+            "a", ARTICLE, source="x.jsonl", line=1, meta={"date": "2024-09-15", "site": "one.com"}
+        ),
+        Document(
+            "b",
+            copy + " Tambahan kalimat penutup yang panjang sekali.",
+            source="x.jsonl",
+            line=2,
+            meta={"date": "2024-09-14", "site": "two.com"},
+        ),
+        Document(
+            "c",
+            "Berita lain sama sekali tentang sepak bola antardesa di Maros yang ramai.",
+            source="x.jsonl",
+            line=3,
+        ),
+        Document("t1", template_a, source="x.jsonl", line=4),
+        Document("t2", template_b, source="x.jsonl", line=5),
+    ]
+
+
+def run_dedup(dedup: DropNearDuplicates) -> dict[str, tuple[str, str | None, str | None]]:
+    records = list(Chain((dedup,)).run(corpus()))
+    result = {}
+    for record in records:
+        assert record.original is not None
+        assert record.outcome is not None
+        outcome = record.outcome
+        result[record.original.id] = (
+            "kept" if outcome.doc else "duplicate",
+            outcome.duplicate_of,
+            outcome.cluster_id,
+        )
+        if outcome.doc is None:
+            assert restore("", outcome.edits) == record.original.text
+    return result
+
+
+def test_syndicated_copy_is_dropped_and_first_seen_is_kept() -> None:
+    result = run_dedup(DropNearDuplicates())
+    assert result == {
+        "a": ("kept", None, "a"),
+        "b": ("duplicate", "a", "a"),
+        "c": ("kept", None, None),
+        "t1": ("kept", None, None),
+        "t2": ("kept", None, None),
+    }
+
+
+@pytest.mark.parametrize(
+    ("keep", "priority", "keeper"),
+    [
+        ("longest", (), "b"),
+        ("earliest", (), "b"),
+        ("priority", ("two.com",), "b"),
+        ("first", (), "a"),
+    ],
+)
+def test_keep_policies(keep: str, priority: tuple[str, ...], keeper: str) -> None:
+    result = run_dedup(DropNearDuplicates(keep=keep, source_priority=priority))
+    loser = "a" if keeper == "b" else "b"
+    assert result[keeper] == ("kept", None, keeper)
+    assert result[loser] == ("duplicate", keeper, keeper)
+
+
+def test_candidates_are_verified_so_templates_do_not_merge() -> None:
+    dedup = DropNearDuplicates(bands=64, rows=2)  # a loose LSH: many candidates
+    result = run_dedup(dedup)
+    assert result["t1"][0] == result["t2"][0] == "kept"
+    assert dedup.verdicts.candidates > dedup.verdicts.verified
+
+
+def test_similarity_is_recorded() -> None:
+    records = list(Chain((DropNearDuplicates(),)).run(corpus()))
+    outcome = records[1].outcome
+    assert outcome is not None
+    assert outcome.similarity is not None
+    assert 0.8 <= outcome.similarity < 1.0
+    assert outcome.edits[0].why == f"near-duplicate of a (jaccard {outcome.similarity:.2f})"
+
+
+FOOTER = "Ikuti berita terbaru kami di kanal WhatsApp, edisi 12 September 2024."
+
+
+TOWNS = ["Maros", "Sinjai", "Wajo", "Pangkep", "Bone", "Gowa", "Takalar"]
+TOPICS = ["banjir", "pasar", "sekolah", "listrik", "jalan", "panen", "pelabuhan"]
+
+
+def site_docs(n: int, site: str = "kabar.com", offset: int = 0) -> list[Document]:
+    return [
+        Document(
+            f"{site}-{i + offset}",
+            f"Kabar {TOWNS[i + offset]}\n\nBerita tentang {TOPICS[i + offset]} di kota {TOWNS[i + offset]}.\n\n"
+            + FOOTER.replace("12", str(10 + i)),
+            meta={"site": site},
+        )
+        for i in range(n)
+    ]
+
+
+def test_site_boilerplate_above_the_threshold_is_removed_with_numbers_masked() -> None:
+    records = list(
+        Chain((DropSiteBoilerplate(min_docs=5),)).run(site_docs(5) + site_docs(4, "lain.com"))
+    )
+    texts = {r.original.id: r.current.text for r in records if r.original and r.current}
+    assert texts["kabar.com-0"] == "Kabar Maros\n\nBerita tentang banjir di kota Maros."
+    assert texts["lain.com-0"].endswith("edisi 10 September 2024.")
+    edit = records[0].outcome.edits[0]  # type: ignore[union-attr]
+    assert (edit.rule, edit.why) == ("site-boilerplate", "recurs in 5 documents of site kabar.com")
+
+
+def test_site_index_is_saved_and_reused(tmp_path: Path) -> None:
+    first = DropSiteBoilerplate(min_docs=5)
+    list(Chain((first,)).run(site_docs(3)))
+    path = tmp_path / "index.parquet"
+    first.index.write(path)
+    loaded = SiteIndex.read(path)
+    assert loaded.counts == {k: v for k, v in first.index.counts.items() if v >= 2}
+    second = DropSiteBoilerplate(min_docs=5, prior=loaded)
+    records = list(Chain((second,)).run(site_docs(2, offset=3)))
+    assert all(r.current and "WhatsApp" not in r.current.text for r in records)
+
+
+def test_a_file_that_is_not_a_site_index_is_refused(tmp_path: Path) -> None:
+    from cleankit.errors import InputError
+
+    path = tmp_path / "x.parquet"
+    import polars as pl
+
+    pl.DataFrame({"a": [1]}).write_parquet(path)
+    with pytest.raises(InputError, match=r"not a cleankit site index"):
+        SiteIndex.read(path)
+
+
+def test_results_do_not_depend_on_pythonhashseed(tmp_path: Path) -> None:
+    outputs = []
+    for seed in ("1", "4242"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "cleankit", "clean", str(ROOT / "samples"), "-o", str(out)],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
+        outputs.append((out / "documents.jsonl").read_bytes())
+    assert outputs[0] == outputs[1]
