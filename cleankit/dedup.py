@@ -9,6 +9,8 @@ signatures happen to collide in one band do not chain into one cluster.
 
 from __future__ import annotations
 
+import itertools
+import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,16 +45,30 @@ _BATCH = 512
 
 
 def shingle_hashes(text: str, size: int) -> Hashes:
-    """Sorted unique xxh32 hashes of the word ``size``-grams (one shingle if the text is shorter)."""
+    """Sorted unique 32-bit hashes of the word ``size``-grams (one shingle if the text is shorter).
+
+    Each token is hashed once (xxh32 of its UTF-8 bytes); n-gram hashes are then combined with
+    numpy (polynomial roll plus a 64-bit finaliser), instead of joining and hashing every n-gram
+    string, which was most of the cost of signing a document.
+    """
     tokens = words(text)
     if not tokens:
         return np.empty(0, dtype=np.uint32)
-    if len(tokens) <= size:
-        grams = [" ".join(tokens)]
-    else:
-        grams = [" ".join(tokens[i : i + size]) for i in range(len(tokens) - size + 1)]
     digest = xxhash.xxh32_intdigest
-    return np.unique(np.fromiter((digest(g.encode("utf-8")) for g in grams), np.uint32, len(grams)))
+    token_hashes = np.fromiter((digest(t.encode("utf-8")) for t in tokens), np.uint64, len(tokens))
+    width = min(size, len(tokens))
+    count = len(tokens) - width + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(width):
+        combined = combined * _ROLL + token_hashes[offset : offset + count]
+    combined ^= combined >> np.uint64(33)
+    combined *= _MIX
+    combined ^= combined >> np.uint64(33)
+    return np.unique(combined.astype(np.uint32))
+
+
+_ROLL = np.uint64(0x100000001B3)
+_MIX = np.uint64(0xFF51AFD7ED558CCD)
 
 
 def jaccard(a: Hashes, b: Hashes) -> float:
@@ -63,14 +79,14 @@ def jaccard(a: Hashes, b: Hashes) -> float:
     return common / (a.size + b.size - common)
 
 
-def _identity(value: Any) -> Any:
-    return value
-
-
 def signatures(shingles: Sequence[Hashes], *, num_perm: int, seed: int) -> list[LeanMinHash]:
-    """MinHash signatures for many shingle sets at once (datasketch's bulk path)."""
+    """MinHash signatures for many shingle sets at once (datasketch's bulk path).
+
+    The shingles are already 32-bit hashes, so the hash function is the identity; a C builtin
+    (``operator.index``) keeps datasketch's per-item call cheap.
+    """
     built = MinHash.bulk(
-        [s.tolist() for s in shingles], num_perm=num_perm, seed=seed, hashfunc=_identity
+        [s.tolist() for s in shingles], num_perm=num_perm, seed=seed, hashfunc=operator.index
     )
     return [LeanMinHash(m) for m in built]
 
@@ -242,11 +258,15 @@ class DropNearDuplicates:
                 ids.append(doc.id)
                 shingles.append(doc_shingles)
                 rank.append(self._rank(doc, index))
-                if doc_shingles.size == 0:
-                    continue
-                # Query before inserting: each pair is found once, as (earlier, later).
-                pairs.update((other, index) for other in lsh.query(signature))
-                lsh.insert(index, signature, check_duplication=False)
+                if doc_shingles.size:
+                    lsh.insert(index, signature, check_duplication=False)
+        # Candidate pairs straight from the band buckets: every pair that shares a bucket in any
+        # band, which is what querying each document would return, without hashing bands twice.
+        for table in lsh.hashtables:
+            for bucket in table.keys():
+                members = table.get(bucket)
+                if len(members) > 1:
+                    pairs.update(itertools.combinations(sorted(members), 2))
         self._cluster(ids, shingles, rank, sorted(pairs))
 
     def _cluster(

@@ -1,0 +1,211 @@
+"""Document dedup benchmark: cleankit's DropNearDuplicates against plain datasketch, same run.
+
+Each engine runs in its own subprocess (so peak memory is its own) over the same synthetic corpus
+from generate.py, streamed from JSONL. Reported: docs/s, peak RSS, pair precision and recall
+against the generator's clusters, and recall on pairs whose true 5-gram Jaccard is >= the
+threshold. The baseline is the textbook use of datasketch: one MinHash per document, ``update``
+per shingle with the default SHA-1 hash, MinHashLSH at the threshold, candidates merged unverified.
+
+    python benchmarks/bench_dedup.py --docs 100000 --baseline-docs 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from itertools import combinations
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from cleankit.dedup import DropNearDuplicates, jaccard, shingle_hashes  # noqa: E402
+from cleankit.document import Document  # noqa: E402
+from cleankit.text import words  # noqa: E402
+
+
+def read(path: Path, limit: int) -> Iterator[dict[str, str]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            if number >= limit:
+                return
+            yield json.loads(line)
+
+
+def pairs_of(groups: dict[str, list[str]]) -> int:
+    return sum(len(g) * (len(g) - 1) // 2 for g in groups.values())
+
+
+def accuracy(
+    path: Path, limit: int, predicted: dict[str, str], threshold: float
+) -> dict[str, float]:
+    """Pair precision/recall against the truth, and recall on true pairs with Jaccard >= threshold."""
+    truth: dict[str, str] = {}
+    texts: dict[str, str] = {}
+    for record in read(path, limit):
+        truth[record["id"]] = record["cluster"]
+        texts[record["id"]] = record["text"]
+    true_groups: dict[str, list[str]] = defaultdict(list)
+    for doc_id, cluster in truth.items():
+        true_groups[cluster].append(doc_id)
+    pred_groups: dict[str, list[str]] = defaultdict(list)
+    for doc_id in truth:
+        pred_groups[predicted.get(doc_id, doc_id)].append(doc_id)
+    both = Counter((predicted.get(d, d), truth[d]) for d in truth)
+    hits = sum(n * (n - 1) // 2 for n in both.values())
+    predicted_pairs, true_pairs = pairs_of(pred_groups), pairs_of(true_groups)
+    high = found = 0
+    for group in true_groups.values():
+        for a, b in combinations(group, 2):
+            if jaccard(shingle_hashes(texts[a], 5), shingle_hashes(texts[b], 5)) >= threshold:
+                high += 1
+                found += predicted.get(a, a) == predicted.get(b, b)
+    return {
+        "pair_precision": hits / predicted_pairs if predicted_pairs else 1.0,
+        "pair_recall": hits / true_pairs if true_pairs else 1.0,
+        "recall_at_threshold": found / high if high else 1.0,
+        "true_pairs": true_pairs,
+        "pairs_at_threshold": high,
+        "predicted_pairs": predicted_pairs,
+    }
+
+
+def run_ours(path: Path, limit: int, threshold: float) -> dict[str, object]:
+    dedup = DropNearDuplicates(threshold=threshold)
+    docs = (Document(r["id"], r["text"], meta={"site": r["site"]}) for r in read(path, limit))
+    start = time.perf_counter()
+    dedup.observe(docs)
+    seconds = time.perf_counter() - start
+    predicted = dict(dedup.verdicts.cluster_of)
+    return {
+        "seconds": seconds,
+        "predicted": predicted,
+        "candidates": dedup.verdicts.candidates,
+        "verified": dedup.verdicts.verified,
+    }
+
+
+def run_baseline(path: Path, limit: int, threshold: float) -> dict[str, object]:
+    from datasketch import MinHash, MinHashLSH
+
+    start = time.perf_counter()
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    ids: list[str] = []
+    signatures = []
+    for record in read(path, limit):
+        tokens = words(record["text"])
+        m = MinHash(num_perm=128)
+        for i in range(max(1, len(tokens) - 4)):
+            m.update(" ".join(tokens[i : i + 5]).encode("utf-8"))
+        lsh.insert(record["id"], m)
+        ids.append(record["id"])
+        signatures.append(m)
+    parent = {d: d for d in ids}
+
+    def find(d: str) -> str:
+        while parent[d] != d:
+            parent[d] = parent[parent[d]]
+            d = parent[d]
+        return d
+
+    candidates = 0
+    for doc_id, m in zip(ids, signatures, strict=True):
+        for other in lsh.query(m):
+            if other != doc_id:
+                candidates += 1
+                ra, rb = find(doc_id), find(other)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+    seconds = time.perf_counter() - start
+    predicted = {d: find(d) for d in ids}
+    return {
+        "seconds": seconds,
+        "predicted": predicted,
+        "candidates": candidates // 2,
+        "verified": None,
+    }
+
+
+def child(engine: str, path: Path, limit: int, threshold: float) -> None:
+    result = (run_ours if engine == "ours" else run_baseline)(path, limit, threshold)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    docs = min(limit, sum(1 for _ in read(path, limit)))
+    predicted = result.pop("predicted")
+    assert isinstance(predicted, dict)
+    report = {
+        "engine": engine,
+        "docs": docs,
+        "docs_per_s": docs / float(result["seconds"]),  # type: ignore[arg-type]
+        "peak_rss_mb": peak_mb,
+        **result,
+        **accuracy(path, limit, predicted, threshold),
+    }
+    print(json.dumps(report))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000, help="documents for cleankit")
+    parser.add_argument(
+        "--baseline-docs", type=int, default=10_000, help="documents for the slow baseline"
+    )
+    parser.add_argument("--threshold", type=float, default=0.8)
+    parser.add_argument("--corpus", type=Path, default=None)
+    parser.add_argument("--child", choices=["ours", "baseline"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    corpus = args.corpus or HERE / "out" / f"corpus-{args.docs}.jsonl"
+    if args.child:
+        child(
+            args.child,
+            corpus,
+            args.docs if args.child == "ours" else args.baseline_docs,
+            args.threshold,
+        )
+        return
+    if not corpus.is_file():
+        subprocess.run(
+            [
+                sys.executable,
+                str(HERE / "generate.py"),
+                "--docs",
+                str(args.docs),
+                "-o",
+                str(corpus),
+            ],
+            check=True,
+        )
+    reports = {}
+    for engine in ("baseline", "ours"):
+        out = subprocess.run(
+            [
+                sys.executable,
+                __file__,
+                "--child",
+                engine,
+                "--docs",
+                str(args.docs),
+                "--baseline-docs",
+                str(args.baseline_docs),
+                "--threshold",
+                str(args.threshold),
+                "--corpus",
+                str(corpus),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        reports[engine] = json.loads(out.stdout.splitlines()[-1])
+        print(json.dumps(reports[engine]))
+    ratio = reports["ours"]["docs_per_s"] / reports["baseline"]["docs_per_s"]
+    print(f"throughput ratio (cleankit / plain datasketch): {ratio:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
