@@ -263,7 +263,7 @@ class DropNearDuplicates:
         # Candidate pairs straight from the band buckets: every pair that shares a bucket in any
         # band, which is what querying each document would return, without hashing bands twice.
         for table in lsh.hashtables:
-            for bucket in table.keys():
+            for bucket in table.keys():  # noqa: SIM118 - datasketch storage, not a dict
                 members = table.get(bucket)
                 if len(members) > 1:
                     pairs.update(itertools.combinations(sorted(members), 2))
