@@ -10,6 +10,7 @@ runs twice on a document and memory stays bounded.
 from __future__ import annotations
 
 import itertools
+import multiprocessing
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -148,12 +149,16 @@ class Chain:
         except DocumentError as error:
             return Record(record.original, None, error)
 
-    def run(self, corpus: Iterable[Document | DocumentError]) -> Iterator[Record]:
+    def run(
+        self, corpus: Iterable[Document | DocumentError], *, workers: int = 1
+    ) -> Iterator[Record]:
         """Stream records through the chain, one :class:`Record` per input item, in input order.
 
         ``corpus`` items that are already errors (malformed input) pass through as error records.
         With observers, the records before each observer are spooled to a temporary file while
-        the observer sees them, and the next stage reads them back.
+        the observer sees them, and the next stage reads them back. ``workers > 1`` runs the
+        filters before the first observer (the per-document work) in that many processes; the
+        output order and content do not change.
         """
         records: Iterable[Record] = (
             Record(None, None, item)
@@ -166,13 +171,48 @@ class Chain:
             observer = self.filters[stop]
             assert isinstance(observer, Observer)
             spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _read_spool when drained
-            stage = (self._step(self.filters[start:stop], r) for r in records)
+            stage = self._stage(self.filters[start:stop], records, workers if start == 0 else 1)
             docs = _spooled_docs(stage, spool)
             observer.observe(docs)
             for _ in docs:  # an observer that stops reading early must not lose records
                 pass
             records = _read_spool(spool)
-        yield from (self._step(self.filters[bounds[-2] :], r) for r in records)
+        last = bounds[-2]
+        yield from self._stage(self.filters[last:], records, workers if last == 0 else 1)
+
+    def _stage(
+        self, filters: Sequence[Filter], records: Iterable[Record], workers: int
+    ) -> Iterator[Record]:
+        if workers <= 1 or not filters:
+            return (self._step(filters, r) for r in records)
+        return _pooled(Chain(tuple(filters), name=f"{self.name}-stage"), records, workers)
+
+
+_WORKER_CHAIN: Chain | None = None
+
+
+def _start_worker(chain: Chain) -> None:
+    global _WORKER_CHAIN  # one chain per worker process, set once by the pool initializer
+    _WORKER_CHAIN = chain
+
+
+def _work(record: Record) -> Record:
+    assert _WORKER_CHAIN is not None
+    return _WORKER_CHAIN._step(_WORKER_CHAIN.filters, record)
+
+
+def _pooled(chain: Chain, records: Iterable[Record], workers: int) -> Iterator[Record]:
+    """Map records through ``chain`` in a process pool, a bounded window at a time, in order.
+
+    ``spawn`` rather than ``fork``: polars and numpy keep thread pools that a fork can leave
+    locked. The window keeps memory bounded where ``Pool.imap`` would read the input ahead.
+    """
+    context = multiprocessing.get_context("spawn")
+    window = workers * 256
+    with context.Pool(workers, initializer=_start_worker, initargs=(chain,)) as pool:
+        iterator = iter(records)
+        while batch := list(itertools.islice(iterator, window)):
+            yield from pool.map(_work, batch, chunksize=32)
 
 
 def _spooled_docs(records: Iterable[Record], spool: IO[bytes]) -> Iterator[Document]:

@@ -134,6 +134,13 @@ def _print_summary(summary: RunSummary) -> None:
     help="Start from a saved site boilerplate index.",
 )
 @click.option(
+    "--workers",
+    type=click.IntRange(1, None),
+    default=1,
+    show_default=True,
+    help="Processes for the per-document filters.",
+)
+@click.option(
     "--save-site-index",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save this run's site boilerplate index.",
@@ -155,6 +162,7 @@ def clean(
     id_key: str,
     site_index: Path | None,
     save_site_index: Path | None,
+    workers: int,
 ) -> None:
     """Clean INPUTS (JSONL, .jsonl.gz, Parquet, .txt, .html files or folders) into OUT."""
     settings = load_settings(config) if config else Settings()
@@ -173,19 +181,26 @@ def clean(
     rules = _rule_set(rule_paths, no_builtin_rules, settings.rule_timeout)
     corpus = read_documents(inputs, text_key=text_key, id_key=id_key)
     prior = SiteIndex.read(site_index) if site_index else None
-    on_record = _progress() if sys.stderr.isatty() else _report_errors
-    summary = clean_corpus(
-        corpus,
-        out_dir,
-        settings=settings,
-        rules=rules,
-        output_format=output_format,
-        site_index=prior,
-        save_site_index=save_site_index,
-        on_record=on_record,
-    )
+    options: dict[str, Any] = {
+        "settings": settings,
+        "rules": rules,
+        "output_format": output_format,
+        "site_index": prior,
+        "save_site_index": save_site_index,
+        "workers": workers,
+    }
     if sys.stderr.isatty():
-        click.echo("", err=True)
+        with click.progressbar(
+            length=corpus.estimate_records(), label="cleaning", file=sys.stderr
+        ) as bar:
+
+            def advance(record: Record) -> None:
+                _report_errors(record)
+                bar.update(1)
+
+            summary = clean_corpus(corpus, out_dir, on_record=advance, **options)
+    else:
+        summary = clean_corpus(corpus, out_dir, on_record=_report_errors, **options)
     _print_summary(summary)
     if summary.errors:
         click.echo(
@@ -198,20 +213,6 @@ def clean(
 def _report_errors(record: Record) -> None:
     if record.error is not None:
         click.echo(str(record.error), err=True)
-
-
-def _progress() -> Callable[[Record], None]:
-    """A one-line counter on the terminal; errors print above it."""
-    seen = [0]
-
-    def update(record: Record) -> None:
-        seen[0] += 1
-        if record.error is not None:
-            click.echo(f"\r{record.error}", err=True)
-        if seen[0] % 50 == 0 or record.error is not None:
-            click.echo(f"\rcleaning: {seen[0]} records", nl=False, err=True)
-
-    return update
 
 
 @main.command()

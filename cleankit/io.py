@@ -11,6 +11,7 @@ import contextlib
 import gzip
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -86,6 +87,25 @@ class Corpus:
                         continue
                     seen[item.id] = where
                 yield item
+
+    def estimate_records(self) -> int:
+        """A cheap upper estimate of the record count, for a progress bar (lines, Parquet rows)."""
+        total = 0
+        for path in self.paths:
+            kind = _kind(path)
+            try:
+                if kind == "jsonl":
+                    with _open_lines(path) as handle:
+                        total += sum(
+                            chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
+                        )
+                elif kind == "parquet":
+                    total += pl.scan_parquet(path).select(pl.len()).collect().item()
+                else:
+                    total += 1
+            except (OSError, EOFError, pl.exceptions.PolarsError):
+                total += 1  # the reader reports the problem itself
+        return total
 
     def _read(self, path: Path) -> Iterator[Document | DocumentError]:
         kind = _kind(path)
@@ -282,8 +302,64 @@ def atomic_write(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
         raise
 
 
+class ParquetParts:
+    """Write a large Parquet file in bounded memory: row batches go to part files beside the
+    target, and :meth:`finish` streams them into the target atomically.
+    """
+
+    def __init__(self, path: str | Path, schema: pl.Schema, *, batch_rows: int = 5000) -> None:
+        self.path = Path(path)
+        self.schema = schema
+        self.batch_rows = batch_rows
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._folder = Path(
+            tempfile.mkdtemp(dir=self.path.parent, prefix=f".{self.path.name}.parts.")
+        )
+        self._rows: list[Mapping[str, Any]] = []
+        self._parts: list[Path] = []
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        """Queue one row; a full batch is written out."""
+        self._rows.append(row)
+        if len(self._rows) >= self.batch_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        part = self._folder / f"{len(self._parts):06d}.parquet"
+        pl.DataFrame(self._rows, schema=self.schema).write_parquet(part, statistics=False)
+        self._parts.append(part)
+        self._rows = []
+
+    def finish(self) -> None:
+        """Combine the parts into the target (temp file, then rename) and remove them."""
+        try:
+            if self._rows or not self._parts:
+                self._flush()
+            fd, temp = tempfile.mkstemp(
+                dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".tmp"
+            )
+            os.close(fd)
+            try:
+                pl.scan_parquet(self._parts).sink_parquet(temp, statistics=False)
+                Path(temp).replace(self.path)
+            except BaseException:
+                Path(temp).unlink(missing_ok=True)
+                raise
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Remove the part files (after a failure, or once finished)."""
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
 def _output_row(doc: Document) -> dict[str, Any]:
     return {"id": doc.id, "text": doc.text, "source": doc.source, "meta": dict(doc.meta)}
+
+
+OUTPUT_SCHEMA = pl.Schema(
+    {"id": pl.String(), "text": pl.String(), "source": pl.String(), "meta": pl.String()}
+)
 
 
 def write_documents(docs: Iterable[Document], path: str | Path) -> int:
@@ -291,16 +367,18 @@ def write_documents(docs: Iterable[Document], path: str | Path) -> int:
     target = Path(path)
     count = 0
     if target.name.endswith(".parquet"):
-        rows = []
-        for doc in docs:
-            row = _output_row(doc)
-            row["meta"] = json.dumps(row["meta"], ensure_ascii=False, sort_keys=True)
-            rows.append(row)
-        schema = {"id": pl.String, "text": pl.String, "source": pl.String, "meta": pl.String}
-        frame = pl.DataFrame(rows, schema=schema)
-        with atomic_write(target) as handle:
-            frame.write_parquet(handle)
-        return len(rows)
+        parts = ParquetParts(target, OUTPUT_SCHEMA)
+        try:
+            for doc in docs:
+                row = _output_row(doc)
+                row["meta"] = json.dumps(row["meta"], ensure_ascii=False, sort_keys=True)
+                parts.add(row)
+                count += 1
+        except BaseException:
+            parts.abandon()
+            raise
+        parts.finish()
+        return count
     with atomic_write(target, "w") as handle:
         for doc in docs:
             handle.write(json.dumps(_output_row(doc), ensure_ascii=False, sort_keys=True) + "\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -20,8 +20,8 @@ from cleankit.dedup import (
     SiteIndex,
 )
 from cleankit.document import Document, Edit, ProvenanceValue
-from cleankit.io import Corpus, write_documents
-from cleankit.manifest import manifest_row, now, write_manifest
+from cleankit.io import Corpus, ParquetParts, write_documents
+from cleankit.manifest import SCHEMA, manifest_row, now
 from cleankit.normalize import (
     DropRepeatedHeadline,
     FixText,
@@ -159,11 +159,13 @@ def clean_corpus(
     site_index: SiteIndex | None = None,
     save_site_index: str | Path | None = None,
     on_record: Callable[[Record], None] | None = None,
+    workers: int = 1,
 ) -> RunSummary:
     """Clean a corpus into ``out_dir/documents.<format>`` and ``out_dir/manifest.parquet``.
 
-    Both files are written atomically; malformed records are counted and reported through
-    ``on_record`` (and the summary), never raised.
+    Both files are written atomically and in bounded memory (the manifest in row batches);
+    malformed records are counted and reported through ``on_record`` (and the summary), never
+    raised. ``workers`` processes run the per-document filters; the results do not change.
     """
     settings = settings or Settings()
     rules = rules or load_rules(timeout=settings.rule_timeout)
@@ -186,20 +188,24 @@ def clean_corpus(
     summary = RunSummary(
         out / f"documents.{output_format}", out / "manifest.parquet", skipped=corpus.skipped
     )
-    rows: list[dict[str, Any]] = []
+    manifest = ParquetParts(summary.manifest, SCHEMA)
 
-    def kept() -> Any:
-        for record in chain.run(corpus):
+    def kept() -> Iterator[Document]:
+        for record in chain.run(corpus, workers=workers):
             row = manifest_row(record, run=run)
-            rows.append(row)
+            manifest.add(row)
             summary.add(record, row)
             if on_record is not None:
                 on_record(record)
             if record.current is not None:
                 yield record.current
 
-    write_documents(kept(), summary.output)
-    write_manifest(rows, summary.manifest)
+    try:
+        write_documents(kept(), summary.output)
+    except BaseException:
+        manifest.abandon()
+        raise
+    manifest.finish()
     if save_site_index is not None:
         for step in chain.filters:
             if isinstance(step, DropSiteBoilerplate):

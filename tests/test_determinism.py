@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 from cleankit.io import read_documents
 from cleankit.pipeline import clean_corpus
@@ -18,3 +19,47 @@ def test_two_runs_give_identical_outputs_and_manifests_except_started_at(tmp_pat
     assert first.read_bytes() == second.read_bytes()
     manifests = [pl.read_parquet(r / "manifest.parquet").drop("started_at") for r in runs]
     assert manifests[0].equals(manifests[1])
+
+
+def test_ftfy_runs_once_per_document_in_a_full_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ftfy
+
+    calls: list[str] = []
+    original = ftfy.fix_text
+
+    def counting(text: str, config: object = None) -> str:
+        calls.append(text)
+        return original(text, config)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ftfy, "fix_text", counting)
+    summary = clean_corpus(read_documents(SAMPLES), tmp_path / "out")
+    assert len(calls) == summary.records == 15
+
+
+def test_two_workers_give_the_same_output_and_manifest(tmp_path: Path) -> None:
+    clean_corpus(read_documents(SAMPLES), tmp_path / "one")
+    clean_corpus(read_documents(SAMPLES), tmp_path / "two", workers=2)
+    assert (tmp_path / "one" / "documents.jsonl").read_bytes() == (
+        tmp_path / "two" / "documents.jsonl"
+    ).read_bytes()
+    one, two = (
+        pl.read_parquet(tmp_path / n / "manifest.parquet").drop("started_at")
+        for n in ("one", "two")
+    )
+    assert one.equals(two)
+
+
+def test_parquet_written_in_batches_equals_one_batch(tmp_path: Path) -> None:
+    from cleankit.io import ParquetParts
+    from cleankit.manifest import SCHEMA
+
+    clean_corpus(read_documents(SAMPLES), tmp_path / "run")
+    frame = pl.read_parquet(tmp_path / "run" / "manifest.parquet")
+    parts = ParquetParts(tmp_path / "batched.parquet", SCHEMA, batch_rows=4)
+    for row in frame.iter_rows(named=True):
+        parts.add(row)
+    parts.finish()
+    assert pl.read_parquet(tmp_path / "batched.parquet").equals(frame)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["batched.parquet", "run"]

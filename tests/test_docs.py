@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 import pytest
 
@@ -52,3 +54,19 @@ def test_every_manifest_column_is_documented() -> None:
 
     for column in SCHEMA.names():
         assert f"`{column}`" in README, column
+
+
+def test_the_readme_duckdb_query_runs(tmp_path: Path) -> None:
+    import duckdb
+
+    from cleankit.io import read_documents
+    from cleankit.pipeline import clean_corpus
+    from tests.conftest import SAMPLES
+
+    block = README.split("```sql")[1].split("```")[0]
+    target = tmp_path / "run"
+    clean_corpus(read_documents(SAMPLES), target)
+    rows = duckdb.sql(
+        block.replace("out/manifest.parquet", str(target / "manifest.parquet"))
+    ).fetchall()
+    assert rows[0][:3] == ("drop-near-duplicates", "near-duplicate", 3)
