@@ -81,6 +81,9 @@ def default_chain(
             )
         )
         steps.append(DropSiteBoilerplate(min_docs=settings.site_min_docs, prior=site_prior))
+    # Removals can leave separators behind (two adjacent junk lines at the end of a text each
+    # take one line break); a second whitespace pass tidies that, recorded like any other edit.
+    steps.append(NormalizeWhitespace(name="tidy-whitespace"))
     steps.append(DropEmpty())
     return Chain(tuple(steps), name="cleankit-default")
 
