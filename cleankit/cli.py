@@ -134,6 +134,18 @@ def _print_summary(summary: RunSummary) -> None:
     help="Start from a saved site boilerplate index.",
 )
 @click.option(
+    "--engine",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Run here, or on Ray (pip install 'cleankit[ray]').",
+)
+@click.option(
+    "--address",
+    "ray_address",
+    help="Ray cluster address for --engine ray (default: start a local one).",
+)
+@click.option(
     "--workers",
     type=click.IntRange(1, None),
     default=1,
@@ -163,6 +175,8 @@ def clean(
     site_index: Path | None,
     save_site_index: Path | None,
     workers: int,
+    engine: str,
+    ray_address: str | None,
 ) -> None:
     """Clean INPUTS (JSONL, .jsonl.gz, Parquet, .txt, .html files or folders) into OUT."""
     settings = load_settings(config) if config else Settings()
@@ -188,6 +202,8 @@ def clean(
         "site_index": prior,
         "save_site_index": save_site_index,
         "workers": workers,
+        "engine": engine,
+        "ray_address": ray_address,
     }
     if sys.stderr.isatty():
         with click.progressbar(

@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any, NamedTuple, cast
 
 import polars as pl
 
@@ -59,6 +59,14 @@ def _decode(raw: bytes, path: str, first_line: int) -> str:
         raise DocumentError(f"invalid UTF-8 (byte 0x{byte})", path=path, line=line) from None
 
 
+class Shard(NamedTuple):
+    """A piece of the input: file number, path, and (start byte, end byte, first line) or None."""
+
+    file: int
+    path: str
+    span: tuple[int, int, int] | None
+
+
 @dataclass(frozen=True)
 class Corpus:
     """A re-iterable view of input files: each iteration reopens them (observers need two passes).
@@ -87,6 +95,40 @@ class Corpus:
                         continue
                     seen[item.id] = where
                 yield item
+
+    def shards(self, *, target_bytes: int = 32 << 20) -> list[Shard]:
+        """Split the inputs into pieces that can be read independently, in input order.
+
+        Plain JSONL files split at line boundaries about every ``target_bytes``; compressed
+        JSONL, Parquet, .txt and .html files are one shard each.
+        """
+        shards: list[Shard] = []
+        for number, path in enumerate(self.paths):
+            name = path.name.lower()
+            if _kind(path) == "jsonl" and not name.endswith(".gz"):
+                start, line = 0, 1
+                with path.open("rb") as handle:
+                    position = 0
+                    for lines, raw in enumerate(handle, start=1):
+                        position += len(raw)
+                        if position - start >= target_bytes:
+                            shards.append(Shard(number, str(path), (start, position, line)))
+                            start, line = position, lines + 1
+                    if position > start or not shards or shards[-1].path != str(path):
+                        shards.append(Shard(number, str(path), (start, position, line)))
+            else:
+                shards.append(Shard(number, str(path), None))
+        return shards
+
+    def read_shard(self, shard: Shard) -> Iterator[Document | DocumentError]:
+        """The items of one shard, as iteration over the corpus would give them (no id check)."""
+        path = Path(shard.path)
+        if shard.span is not None:
+            yield from _read_jsonl(
+                path, text_key=self.text_key, id_key=self.id_key, span=shard.span
+            )
+        else:
+            yield from self._read(path)
 
     def estimate_records(self) -> int:
         """A cheap upper estimate of the record count, for a progress bar (lines, Parquet rows)."""
@@ -192,12 +234,21 @@ def _record_to_document(
     )
 
 
-def _read_jsonl(path: Path, *, text_key: str, id_key: str) -> Iterator[Document | DocumentError]:
+def _read_jsonl(
+    path: Path, *, text_key: str, id_key: str, span: tuple[int, int, int] | None = None
+) -> Iterator[Document | DocumentError]:
+    """Records of a JSONL file; ``span`` = (start byte, end byte, first line number) reads a shard."""
     name = str(path)
     try:
         handle = _open_lines(path)
         with handle:
-            for number, raw in enumerate(handle, start=1):
+            first = 1
+            lines: Iterable[bytes] = handle
+            if span is not None:
+                start, end, first = span
+                handle.seek(start)
+                lines = _lines_until(handle, end - start)
+            for number, raw in enumerate(lines, start=first):
                 if not raw.strip():
                     continue
                 try:
@@ -226,28 +277,45 @@ def _read_jsonl(path: Path, *, text_key: str, id_key: str) -> Iterator[Document 
         yield DocumentError(f"cannot read: {error}", path=name)
 
 
+def _lines_until(handle: IO[bytes], budget: int) -> Iterator[bytes]:
+    for raw in handle:
+        if budget <= 0:
+            return
+        budget -= len(raw)
+        yield raw
+
+
+_PARQUET_SLICE = 10_000
+
+
 def _read_parquet(path: Path, *, text_key: str, id_key: str) -> Iterator[Document | DocumentError]:
+    """Rows of a Parquet file, read a slice at a time so a large file never sits in memory."""
     name = str(path)
     try:
-        frame = pl.read_parquet(path)
+        columns = list(pl.read_parquet_schema(path))
+        rows = pl.scan_parquet(path).select(pl.len()).collect().item()
     except (OSError, pl.exceptions.PolarsError) as error:
         yield DocumentError(f"cannot read Parquet: {str(error).splitlines()[0]}", path=name)
         return
-    if text_key not in frame.columns:
+    if text_key not in columns:
         yield DocumentError(
-            f"no column {text_key!r} (columns: {', '.join(frame.columns)}); "
+            f"no column {text_key!r} (columns: {', '.join(columns)}); "
             "Hint: choose another with --text-key",
             path=name,
         )
         return
-    for number, row in enumerate(frame.iter_rows(named=True), start=1):
-        if row[text_key] is None:
-            yield DocumentError(f"column {text_key!r} is null", path=name, line=number)
-            continue
-        try:
-            yield _record_to_document(row, path=name, line=number, text_key=text_key, id_key=id_key)
-        except DocumentError as error:
-            yield error
+    for offset in range(0, rows, _PARQUET_SLICE):
+        frame = pl.scan_parquet(path).slice(offset, _PARQUET_SLICE).collect()
+        for number, row in enumerate(frame.iter_rows(named=True), start=offset + 1):
+            if row[text_key] is None:
+                yield DocumentError(f"column {text_key!r} is null", path=name, line=number)
+                continue
+            try:
+                yield _record_to_document(
+                    row, path=name, line=number, text_key=text_key, id_key=id_key
+                )
+            except DocumentError as error:
+                yield error
 
 
 def _read_txt(path: Path) -> Document | DocumentError:

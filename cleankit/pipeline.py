@@ -163,12 +163,15 @@ def clean_corpus(
     save_site_index: str | Path | None = None,
     on_record: Callable[[Record], None] | None = None,
     workers: int = 1,
+    engine: str = "local",
+    ray_address: str | None = None,
 ) -> RunSummary:
     """Clean a corpus into ``out_dir/documents.<format>`` and ``out_dir/manifest.parquet``.
 
     Both files are written atomically and in bounded memory (the manifest in row batches);
     malformed records are counted and reported through ``on_record`` (and the summary), never
-    raised. ``workers`` processes run the per-document filters; the results do not change.
+    raised. ``workers`` processes run the per-document filters; ``engine="ray"`` runs the chain
+    on a Ray cluster (``ray_address``, or a local one). Neither changes the results.
     """
     settings = settings or Settings()
     rules = rules or load_rules(timeout=settings.rule_timeout)
@@ -193,8 +196,17 @@ def clean_corpus(
     )
     manifest = ParquetParts(summary.manifest, SCHEMA)
 
+    if engine == "ray":
+        from cleankit.ray_engine import ray_records
+
+        records = ray_records(chain, corpus, address=ray_address)
+    elif engine == "local":
+        records = chain.run(corpus, workers=workers)
+    else:
+        raise ValueError(f"unknown engine {engine!r}; expected local or ray")
+
     def kept() -> Iterator[Document]:
-        for record in chain.run(corpus, workers=workers):
+        for record in records:
             row = manifest_row(record, run=run)
             manifest.add(row)
             summary.add(record, row)
