@@ -43,6 +43,27 @@ def _friendly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+_manifest_option = click.option(
+    "--manifest",
+    "manifest_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="manifest.parquet of the run.",
+)
+
+
+def _target_option(help_text: str) -> Callable[[F], F]:
+    """The ``-o/--out FILE`` option of commands that write one file."""
+    return click.option(
+        "-o",
+        "--out",
+        "target",
+        required=True,
+        type=click.Path(dir_okay=False, path_type=Path),
+        help=help_text,
+    )
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cleankit")
 def main() -> None:
@@ -233,13 +254,7 @@ def _report_errors(record: Record) -> None:
 
 @main.command()
 @click.argument("doc_id")
-@click.option(
-    "--manifest",
-    "manifest_path",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="manifest.parquet of the run.",
-)
+@_manifest_option
 @_friendly
 def explain(doc_id: str, manifest_path: Path) -> None:
     """Print what was removed from DOC_ID, by which step and rule, and why."""
@@ -248,21 +263,8 @@ def explain(doc_id: str, manifest_path: Path) -> None:
 
 @main.command()
 @click.argument("output", type=click.Path(path_type=Path))
-@click.option(
-    "--manifest",
-    "manifest_path",
-    required=True,
-    type=click.Path(path_type=Path),
-    help="manifest.parquet of the run.",
-)
-@click.option(
-    "-o",
-    "--out",
-    "target",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="JSONL file of restored originals.",
-)
+@_manifest_option
+@_target_option("JSONL file of restored originals.")
 @_friendly
 def restore(output: Path, manifest_path: Path, target: Path) -> None:
     """Rebuild the original texts from OUTPUT and the manifest's edits, checked by input hash."""
@@ -409,14 +411,7 @@ def audit_diff(old: Path, new: Path, as_json: bool) -> None:
 
 @audit_group.command("report")
 @click.argument("manifest_path", type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    "target",
-    required=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="HTML file to write.",
-)
+@_target_option("HTML file to write.")
 @_friendly
 def audit_report(manifest_path: Path, target: Path) -> None:
     """Write one self-contained HTML page with charts and a searchable table."""

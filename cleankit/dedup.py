@@ -128,11 +128,14 @@ class DropRepeatedParagraphs:
             shingle_hashes(p.text, self.shingle_size) if n >= self.min_words else None
             for p, n in zip(found, counts, strict=True)
         ]
+        shared = _shared(sets)
         first_of: dict[str, int] = {}
         spans: list[Span] = []
         for i, paragraph in enumerate(found):
+            # A paragraph sharing no shingle with another cannot be a near or contained repeat.
+            near = sets if shared[i] else [None] * len(sets)
             reason = self._reason(
-                i, keys, sets, first_of, is_headline=i == 0 and headline is not None
+                i, keys, near, first_of, is_headline=i == 0 and headline is not None
             )
             first_of.setdefault(keys[i], i)
             if reason is not None:
@@ -170,6 +173,17 @@ class DropRepeatedParagraphs:
                 if contained >= self.threshold:
                     return "contained", f"contained in paragraph {j} (containment {contained:.2f})"
         return None
+
+
+def _shared(sets: Sequence[Hashes | None]) -> list[bool]:
+    """For each shingle set, whether any of its shingles occurs in another set: one np.unique
+    over all of them instead of a comparison per pair, since most paragraphs share nothing."""
+    present = [s for s in sets if s is not None and s.size]
+    if len(present) < 2:
+        return [False] * len(sets)
+    values, counts = np.unique(np.concatenate(present), return_counts=True)
+    repeated = values[counts > 1]
+    return [s is not None and bool(np.isin(s, repeated, assume_unique=True).any()) for s in sets]
 
 
 def _trim_overlaps(spans: list[Span]) -> list[Span]:

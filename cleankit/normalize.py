@@ -252,8 +252,10 @@ class SplitGluedSentences:
         return cut(doc, spans, step=self.name)
 
 
-_STRAY_AFTER_STOP = regex.compile(r"(?m)(?<=\b\p{L}{2,}[.!?])\p{Ll}$")
-_STRAY_BEFORE_BREAK = regex.compile(r"(?m)(\p{L}+) \p{L}\n+(\p{L}+)")
+# Both patterns start with a cheap test (a lowercase letter at a line end, a space) and look
+# behind only then: tried at every position, a leading \p{L}+ made them the slowest filter.
+_STRAY_AFTER_STOP = regex.compile(r"(?m)\p{Ll}$(?<=\p{L}\p{L}[.!?]\p{Ll})")
+_STRAY_BEFORE_BREAK = regex.compile(r"(?m) \p{L}\n+(\p{L}+)(?<=\b(\p{L}+) \p{L}\n+\p{L}+)")
 
 
 @dataclass(frozen=True)
@@ -277,16 +279,16 @@ class RepairStrayLetters:
                 )
             )
         for match in _STRAY_BEFORE_BREAK.finditer(text):
-            before, after = match.group(1), match.group(2)
+            after, before = match.group(1), match.group(2)
             line_start = text.rfind("\n", 0, match.start()) + 1
-            if match.start(1) - line_start < 40:
+            if match.start(2) - line_start < 40:
                 continue  # a short line ending in a letter is more likely a heading ("Plan B")
             bigram = re.compile(rf"\b{re.escape(before)}\s+{re.escape(after)}\b", re.IGNORECASE)
             if bigram.search(text) or after[0].islower():
                 spans.append(
                     Span(
-                        match.end(1),
-                        match.start(2),
+                        match.start(),
+                        match.start(1),
                         "stray-letter-break",
                         " ",
                         "stray letter and line break inside a sentence",

@@ -371,7 +371,8 @@ def rule_spans(
         lowest = starts[max(0, len(starts) - rule.last_lines)]
     found: list[tuple[Span, dict[str, ProvenanceValue]]] = []
     try:
-        for match in rule.pattern.finditer(text, timeout=timeout):
+        # Matches must start at or after ``lowest``; starting the scan there changes nothing else.
+        for match in rule.pattern.finditer(text, lowest, timeout=timeout):
             if match.start() == match.end() or not lowest <= match.start() <= highest:
                 continue
             start, end = _extent(rule, text, match.start(), match.end())
