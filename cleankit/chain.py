@@ -121,15 +121,24 @@ class Chain:
                 # restore() finds step boundaries by name, so two steps of one name would be ambiguous.
                 raise ValueError(f"chain has two steps named {step_name!r}; give each its own name")
             seen.add(step_name)
-        observers = tuple(i for i, f in enumerate(self.filters) if isinstance(f, Observer))
+        observers = tuple(i for i, f in enumerate(self.filters) if _needs_observation(f))
         object.__setattr__(self, "_observers", observers)
 
     def __call__(self, doc: Document) -> Outcome:
         """Run every filter on one document; a DocumentError propagates to the caller."""
         return self._apply(self.filters, Outcome(doc=doc))
 
+    @property
+    def has_observers(self) -> bool:
+        """Whether some filter of this chain (or of a chain inside it) must see the corpus first."""
+        return bool(self._observers)
+
     def observe(self, docs: Iterable[Document]) -> None:
-        """Let a nested chain's observers see the corpus, so chains nest inside :meth:`run`."""
+        """Let a nested chain's observers see the corpus, so chains nest inside :meth:`run`.
+
+        The inner filters run once here to feed the inner observers and again when the outer
+        chain calls this one; nest observer chains only where that cost is acceptable.
+        """
         for record in self.run(docs):
             del record
 
@@ -213,6 +222,12 @@ def _pooled(chain: Chain, records: Iterable[Record], workers: int) -> Iterator[R
         iterator = iter(records)
         while batch := list(itertools.islice(iterator, window)):
             yield from pool.map(_work, batch, chunksize=32)
+
+
+def _needs_observation(step: Filter) -> bool:
+    if isinstance(step, Chain):
+        return step.has_observers
+    return isinstance(step, Observer)
 
 
 def _spooled_docs(records: Iterable[Record], spool: IO[bytes]) -> Iterator[Document]:

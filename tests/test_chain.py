@@ -115,3 +115,25 @@ def test_a_bug_in_a_filter_propagates() -> None:
 
     with pytest.raises(KeyError):
         list(Chain((as_filter("broken", broken),)).run([make_doc("a")]))
+
+
+def test_a_nested_chain_without_observers_is_not_observed_and_runs_once() -> None:
+    calls: list[str] = []
+
+    def count(doc: Document) -> Outcome:
+        calls.append(doc.id)
+        return Outcome(doc=doc)
+
+    inner = Chain((as_filter("count", count),), name="inner")
+    assert not inner.has_observers
+    list(Chain((inner,)).run([make_doc("a", "1"), make_doc("b", "2")]))
+    assert calls == ["1", "2"]
+
+
+def test_a_nested_chain_with_an_observer_feeds_it() -> None:
+    observer = CountingObserver()
+    inner = Chain((_append("a", "!"), observer), name="inner")  # type: ignore[arg-type]
+    assert inner.has_observers
+    records = list(Chain((inner,)).run([make_doc("x", "1"), make_doc("y", "2")]))
+    assert observer.seen == ["x!", "y!"]
+    assert [r.current.text for r in records if r.current] == ["2:x!", "2:y!"]
