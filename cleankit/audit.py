@@ -35,8 +35,10 @@ def edits_of(row: Mapping[str, Any]) -> list[Edit]:
 def summarize(manifest: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """The tables a reviewer reads first, keyed by name."""
     edits = manifest.select("doc_id", "edits").explode("edits").drop_nulls("edits").unnest("edits")
+    # Lengths are unsigned in polars: cast before subtracting, or an insertion wraps around.
     edits = edits.with_columns(
-        chars=pl.col("removed").str.len_chars() - pl.col("inserted").str.len_chars()
+        chars=pl.col("removed").str.len_chars().cast(pl.Int64)
+        - pl.col("inserted").str.len_chars().cast(pl.Int64)
     )
     clusters = (
         manifest.drop_nulls("cluster_id")

@@ -65,9 +65,13 @@ def render_report(manifest: pl.DataFrame) -> str:
         f'<div class="card" id="count-{name}"><b>{status.get(name, 0)}</b>{name}</div>'
         for name in ("kept", "dropped", "duplicate", "error")
     )
+    # Repairs that insert (a space between glued sentences) remove a negative count: not a bar.
     by_rule = [
         (f"{r['step']}/{r['rule']}", int(r["chars_removed"]))
-        for r in tables["by_rule"].head(25).iter_rows(named=True)
+        for r in tables["by_rule"]
+        .filter(pl.col("chars_removed") > 0)
+        .head(25)
+        .iter_rows(named=True)
     ]
     clusters = [
         (f"size {r['size']}", int(r["clusters"])) for r in tables["clusters"].iter_rows(named=True)

@@ -43,6 +43,11 @@ def test_summary_counts(run_dir: Path) -> None:
     by_rule = {(r["step"], r["rule"]): r["edits"] for r in tables["by_rule"].iter_rows(named=True)}
     assert by_rule[("drop-site-boilerplate", "site-boilerplate")] == 6
     assert by_rule[("strip-rules", "story-code-line")] == 1
+    chars = {
+        (r["step"], r["rule"]): r["chars_removed"] for r in tables["by_rule"].iter_rows(named=True)
+    }
+    assert chars[("strip-rules", "story-code-line")] == len("Story Code : 2208871\n")
+    assert chars[("split-glued", "glued-sentence")] == -2  # two spaces inserted, nothing removed
 
 
 def test_summary_cli_json(run_dir: Path) -> None:
