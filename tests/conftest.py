@@ -38,3 +38,14 @@ def write_jsonl(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One default run over samples/, shared by the tests that only read its files."""
+    from cleankit.io import read_documents
+    from cleankit.pipeline import clean_corpus
+
+    out = tmp_path_factory.mktemp("sample-run")
+    clean_corpus(read_documents(SAMPLES), out)
+    return out

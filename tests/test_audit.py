@@ -17,11 +17,9 @@ from cleankit.report import write_report
 from tests.conftest import SAMPLES
 
 
-@pytest.fixture(scope="module")
-def run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("audit")
-    clean_corpus(read_documents(SAMPLES), out)
-    return out
+@pytest.fixture
+def run_dir(sample_run: Path) -> Path:
+    return sample_run
 
 
 def test_summary_counts(run_dir: Path) -> None:

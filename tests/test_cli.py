@@ -155,10 +155,7 @@ def test_rules_list_and_check() -> None:
     assert ", 0 failed" in checked.stdout
 
 
-def test_rules_check_fails_on_a_wrong_example(tmp_path: Path) -> None:
-    path = tmp_path / "mine.toml"
-    path.write_text(
-        """[[rule]]
+ADVERT_RULE = """[[rule]]
 id = "advert-line"
 version = 1
 description = "advertisement marker"
@@ -168,14 +165,17 @@ language = ["*"]
 
   [[rule.example]]
   text = "A\\nADVERTISEMENT\\nB"
-  expect = "A\\nB\\n"
+  expect = "A\\nB{extra}"
 
   [[rule.example]]
   text = "Advertisement revenue fell."
   expect = "Advertisement revenue fell."
-""",
-        encoding="utf-8",
-    )
+"""
+
+
+def test_rules_check_fails_on_a_wrong_example(tmp_path: Path) -> None:
+    path = tmp_path / "mine.toml"
+    path.write_text(ADVERT_RULE.replace("{extra}", "\\n"), encoding="utf-8")
     result = run("rules", "check", path)
     assert result.exit_code == 1
     assert (
@@ -188,25 +188,7 @@ def test_extra_rules_apply_on_top_of_the_builtin_set(
     tmp_path: Path, write_jsonl: Callable[..., Path]
 ) -> None:
     rule = tmp_path / "ads.toml"
-    rule.write_text(
-        """[[rule]]
-id = "advert-line"
-version = 1
-description = "advertisement marker"
-pattern = '''(?m)^ADVERTISEMENT$'''
-scope = "line"
-language = ["*"]
-
-  [[rule.example]]
-  text = "A\\nADVERTISEMENT\\nB"
-  expect = "A\\nB"
-
-  [[rule.example]]
-  text = "Advertisement revenue fell."
-  expect = "Advertisement revenue fell."
-""",
-        encoding="utf-8",
-    )
+    rule.write_text(ADVERT_RULE.replace("{extra}", ""), encoding="utf-8")
     path = write_jsonl(
         [{"id": "a", "text": "Story Code : 12\nHarga naik.\nADVERTISEMENT\nHarga turun."}]
     )

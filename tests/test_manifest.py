@@ -7,17 +7,7 @@ import polars as pl
 import pytest
 
 from cleankit.errors import InputError
-from cleankit.io import read_documents
 from cleankit.manifest import PROVENANCE_COLUMNS, SCHEMA, read_manifest, scan_manifest
-from cleankit.pipeline import clean_corpus
-from tests.conftest import SAMPLES
-
-
-@pytest.fixture(scope="module")
-def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("run")
-    clean_corpus(read_documents(SAMPLES), out)
-    return out
 
 
 def test_schema_is_exactly_the_declared_one(sample_run: Path) -> None:
