@@ -24,6 +24,7 @@ __all__ = [
     "restore_documents",
     "summarize",
     "verify",
+    "verify_frame",
 ]
 
 
@@ -193,6 +194,14 @@ def verify(manifest: pl.DataFrame, outputs: Mapping[str, str]) -> list[Problem]:
         if problem is not None and doc_id not in altered:
             problems.append(problem)
     return problems
+
+
+def verify_frame(manifest: pl.DataFrame, outputs: Mapping[str, str]) -> pl.DataFrame:
+    """:func:`verify` as a DataFrame (doc_id, kind, detail): empty when everything checks out."""
+    rows = [(p.doc_id, p.kind, p.detail) for p in verify(manifest, outputs)]
+    return pl.DataFrame(
+        rows, schema={"doc_id": pl.String, "kind": pl.String, "detail": pl.String}, orient="row"
+    )
 
 
 def _edit_keys(frame: pl.DataFrame) -> pl.DataFrame:

@@ -159,7 +159,11 @@ class Chain:
             return Record(record.original, None, error)
 
     def run(
-        self, corpus: Iterable[Document | DocumentError], *, workers: int = 1
+        self,
+        corpus: Iterable[Document | DocumentError],
+        *,
+        workers: int = 1,
+        progress: Callable[[], None] | None = None,
     ) -> Iterator[Record]:
         """Stream records through the chain, one :class:`Record` per input item, in input order.
 
@@ -167,7 +171,8 @@ class Chain:
         With observers, the records before each observer are spooled to a temporary file while
         the observer sees them, and the next stage reads them back. ``workers > 1`` runs the
         filters before the first observer (the per-document work) in that many processes; the
-        output order and content do not change.
+        output order and content do not change. ``progress`` is called once per record as it
+        leaves that first stage, which is where most of the time goes.
         """
         records: Iterable[Record] = (
             Record(None, None, item)
@@ -181,13 +186,18 @@ class Chain:
             assert isinstance(observer, Observer)
             spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _read_spool when drained
             stage = self._stage(self.filters[start:stop], records, workers if start == 0 else 1)
+            if start == 0 and progress is not None:
+                stage = _counted(stage, progress)
             docs = _spooled_docs(stage, spool)
             observer.observe(docs)
             for _ in docs:  # an observer that stops reading early must not lose records
                 pass
             records = _read_spool(spool)
         last = bounds[-2]
-        yield from self._stage(self.filters[last:], records, workers if last == 0 else 1)
+        final = self._stage(self.filters[last:], records, workers if last == 0 else 1)
+        if last == 0 and progress is not None:
+            final = _counted(final, progress)
+        yield from final
 
     def _stage(
         self, filters: Sequence[Filter], records: Iterable[Record], workers: int
@@ -222,6 +232,12 @@ def _pooled(chain: Chain, records: Iterable[Record], workers: int) -> Iterator[R
         iterator = iter(records)
         while batch := list(itertools.islice(iterator, window)):
             yield from pool.map(_work, batch, chunksize=32)
+
+
+def _counted(records: Iterable[Record], progress: Callable[[], None]) -> Iterator[Record]:
+    for record in records:
+        progress()
+        yield record
 
 
 def _needs_observation(step: Filter) -> bool:

@@ -230,12 +230,13 @@ def clean(
         with click.progressbar(
             length=corpus.estimate_records(), label="cleaning", file=sys.stderr
         ) as bar:
-
-            def advance(record: Record) -> None:
-                _report_errors(record)
-                bar.update(1)
-
-            summary = clean_corpus(corpus, out_dir, on_record=advance, **options)
+            summary = clean_corpus(
+                corpus,
+                out_dir,
+                on_record=_report_errors,
+                progress=lambda: bar.update(1),
+                **options,
+            )
     else:
         summary = clean_corpus(corpus, out_dir, on_record=_report_errors, **options)
     _print_summary(summary)

@@ -165,6 +165,7 @@ def clean_corpus(
     workers: int = 1,
     engine: str = "local",
     ray_address: str | None = None,
+    progress: Callable[[], None] | None = None,
 ) -> RunSummary:
     """Clean a corpus into ``out_dir/documents.<format>`` and ``out_dir/manifest.parquet``.
 
@@ -201,12 +202,14 @@ def clean_corpus(
 
         records = ray_records(chain, corpus, address=ray_address)
     elif engine == "local":
-        records = chain.run(corpus, workers=workers)
+        records = chain.run(corpus, workers=workers, progress=progress)
     else:
         raise ValueError(f"unknown engine {engine!r}; expected local or ray")
 
     def kept() -> Iterator[Document]:
         for record in records:
+            if progress is not None and engine == "ray":
+                progress()  # Ray hands records back only at the end; count them as they come
             row = manifest_row(record, run=run)
             manifest.add(row)
             summary.add(record, row)

@@ -224,3 +224,12 @@ def test_report_escapes_document_text(tmp_path: Path) -> None:
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_verify_frame_is_empty_on_an_untouched_run_and_names_problems(
+    run_dir: Path, tmp_path: Path
+) -> None:
+    manifest = read_manifest(run_dir / "manifest.parquet")
+    assert audit.verify_frame(manifest, read_output(run_dir / "documents.jsonl")).height == 0
+    frame = audit.verify_frame(manifest, read_output(tampered(run_dir, tmp_path, "extra")))
+    assert frame.rows() == [("smuggled", "extra", "in the output but not kept in the manifest")]

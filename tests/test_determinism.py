@@ -63,3 +63,11 @@ def test_parquet_written_in_batches_equals_one_batch(tmp_path: Path) -> None:
     parts.finish()
     assert pl.read_parquet(tmp_path / "batched.parquet").equals(frame)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["batched.parquet", "run"]
+
+
+def test_progress_is_reported_once_per_record(tmp_path: Path) -> None:
+    ticks: list[None] = []
+    summary = clean_corpus(
+        read_documents(SAMPLES), tmp_path / "out", progress=lambda: ticks.append(None)
+    )
+    assert len(ticks) == summary.records == 15
