@@ -195,8 +195,8 @@ def clean_corpus(
     summary = RunSummary(
         out / f"documents.{output_format}", out / "manifest.parquet", skipped=corpus.skipped
     )
-    manifest = ParquetParts(summary.manifest, SCHEMA)
-
+    if output_format not in ("jsonl", "parquet"):
+        raise ValueError(f"unknown output format {output_format!r}; expected jsonl or parquet")
     if engine == "ray":
         from cleankit.ray_engine import ray_records
 
@@ -205,6 +205,7 @@ def clean_corpus(
         records = chain.run(corpus, workers=workers, progress=progress)
     else:
         raise ValueError(f"unknown engine {engine!r}; expected local or ray")
+    manifest = ParquetParts(summary.manifest, SCHEMA)
 
     def kept() -> Iterator[Document]:
         for record in records:

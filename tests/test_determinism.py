@@ -71,3 +71,11 @@ def test_progress_is_reported_once_per_record(tmp_path: Path) -> None:
         read_documents(SAMPLES), tmp_path / "out", progress=lambda: ticks.append(None)
     )
     assert len(ticks) == summary.records == 15
+
+
+def test_unknown_engine_or_format_is_refused_before_anything_is_written(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="unknown engine 'spark'"):
+        clean_corpus(read_documents(SAMPLES), tmp_path / "out", engine="spark")
+    with pytest.raises(ValueError, match="unknown output format 'csv'"):
+        clean_corpus(read_documents(SAMPLES), tmp_path / "out", output_format="csv")
+    assert not (tmp_path / "out").exists()
