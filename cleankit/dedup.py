@@ -163,13 +163,12 @@ class DropRepeatedParagraphs:
         for j, other in enumerate(sets):
             if j == i or other is None:
                 continue
-            if j < i and jaccard(mine, other) >= self.threshold:
-                return (
-                    "near-repeat",
-                    f"near-duplicate of paragraph {j} (jaccard {jaccard(mine, other):.2f})",
-                )
-            if not is_headline and other.size > mine.size and jaccard(mine, other) < self.threshold:
-                contained = np.intersect1d(mine, other, assume_unique=True).size / mine.size
+            common = np.intersect1d(mine, other, assume_unique=True).size
+            similarity = common / (mine.size + other.size - common)
+            if j < i and similarity >= self.threshold:
+                return "near-repeat", f"near-duplicate of paragraph {j} (jaccard {similarity:.2f})"
+            if not is_headline and other.size > mine.size and similarity < self.threshold:
+                contained = common / mine.size
                 if contained >= self.threshold:
                     return "contained", f"contained in paragraph {j} (containment {contained:.2f})"
         return None
@@ -320,9 +319,12 @@ class DropNearDuplicates:
             date = doc.meta.get("date") or doc.meta.get("published_date")
             return (0, str(date), index) if date else (1, "", index)
         if self.keep == "priority":
-            order = {name: position for position, name in enumerate(self.source_priority)}
-            site = site_of(doc)
-            return (min(order.get(site, len(order)), order.get(doc.source, len(order))), index)
+            last = len(self.source_priority)
+            ranks = [
+                self.source_priority.index(name) if name in self.source_priority else last
+                for name in (site_of(doc), doc.source)
+            ]
+            return (min(ranks), index)
         return (index,)
 
     def __call__(self, doc: Document) -> Outcome:
