@@ -24,6 +24,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from generate import ensure_corpus  # noqa: E402
 
 from cleankit.dedup import DropNearDuplicates, jaccard, shingle_hashes  # noqa: E402
 from cleankit.document import Document  # noqa: E402
@@ -168,18 +171,7 @@ def main() -> None:
             args.threshold,
         )
         return
-    if not corpus.is_file():
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "generate.py"),
-                "--docs",
-                str(args.docs),
-                "-o",
-                str(corpus),
-            ],
-            check=True,
-        )
+    ensure_corpus(corpus, args.docs)
     reports = {}
     for engine in ("baseline", "ours"):
         out = subprocess.run(

@@ -20,6 +20,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from generate import ensure_corpus  # noqa: E402
 
 from cleankit.io import read_documents  # noqa: E402
 from cleankit.pipeline import clean_corpus  # noqa: E402
@@ -66,18 +69,7 @@ def main() -> None:
     if args.child:
         child(args.child, corpus, args.out)
         return
-    if not corpus.is_file():
-        subprocess.run(
-            [
-                sys.executable,
-                str(HERE / "generate.py"),
-                "--docs",
-                str(args.docs),
-                "-o",
-                str(corpus),
-            ],
-            check=True,
-        )
+    ensure_corpus(corpus, args.docs)
     results = {}
     for name in CONFIGS:
         done = subprocess.run(

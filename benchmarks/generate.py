@@ -179,16 +179,24 @@ def generate(count: int, seed: int) -> list[dict[str, str]]:
     return [docs[i] for i in order]
 
 
+def ensure_corpus(path: Path, docs: int, seed: int = 7) -> None:
+    """Write the corpus to ``path`` unless it is already there (benchmarks share it)."""
+    if path.is_file():
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        for doc in generate(docs, seed):
+            handle.write(json.dumps(doc) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("-o", "--out", type=Path, default=Path("benchmarks/out/corpus.jsonl"))
     args = parser.parse_args()
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    with args.out.open("w", encoding="utf-8") as handle:
-        for doc in generate(args.docs, args.seed):
-            handle.write(json.dumps(doc) + "\n")
+    args.out.unlink(missing_ok=True)
+    ensure_corpus(args.out, args.docs, args.seed)
     print(f"wrote {args.docs} documents to {args.out}")
 
 

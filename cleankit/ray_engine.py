@@ -28,6 +28,7 @@ from cleankit.dedup import (
     DropSiteBoilerplate,
     SiteIndex,
     _paragraph_key,
+    jaccard,
     shingle_hashes,
     signatures,
     site_of,
@@ -153,8 +154,6 @@ def _as_hashes(data: bytes) -> Any:
 
 
 def _verify(batch: dict[str, Any], *, threshold: float) -> dict[str, Any]:
-    from cleankit.dedup import jaccard
-
     keep = [
         jaccard(_as_hashes(sa), _as_hashes(sb)) >= threshold
         for sa, sb in zip(batch["sa"], batch["sb"], strict=True)

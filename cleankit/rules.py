@@ -21,7 +21,7 @@ import regex
 from cleankit.document import Document, Outcome, ProvenanceValue, Span, cut
 from cleankit.errors import DocumentError, RuleError
 from cleankit.manifest import PROVENANCE_COLUMNS
-from cleankit.text import block_extent
+from cleankit.text import block_extent, paragraphs
 
 __all__ = [
     "SCOPES",
@@ -329,17 +329,6 @@ def _build_examples(tables: Any, *, raw: str, line: int, fail: Any) -> tuple[Exa
     return tuple(examples)
 
 
-def _line_starts(text: str) -> list[int]:
-    """Start offsets of the non-blank lines."""
-    starts: list[int] = []
-    position = 0
-    for line in text.split("\n"):
-        if line.strip():
-            starts.append(position)
-        position += len(line) + 1
-    return starts
-
-
 def _extent(rule: Rule, text: str, start: int, end: int) -> tuple[int, int]:
     if rule.scope == "prefix":
         while end < len(text) and text[end] in " \t":
@@ -359,10 +348,16 @@ def _extent(rule: Rule, text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def rule_spans(
-    rule: Rule, text: str, *, timeout: float
+    rule: Rule, text: str, *, timeout: float, starts: Sequence[int] | None = None
 ) -> list[tuple[Span, dict[str, ProvenanceValue]]]:
-    """Every match of ``rule`` in ``text`` as a span to cut, with the provenance it carries."""
-    starts = _line_starts(text) if rule.first_lines or rule.last_lines else []
+    """Every match of ``rule`` in ``text`` as a span to cut, with the provenance it carries.
+
+    ``starts`` are the offsets of the text's non-blank lines, for ``first_lines`` and
+    ``last_lines``; callers running many rules over one text pass them in once.
+    """
+    if starts is None and (rule.first_lines or rule.last_lines):
+        starts = [p.start for p in paragraphs(text)]
+    starts = starts or []
     lowest = 0
     highest = len(text)
     if rule.first_lines and len(starts) > rule.first_lines:
@@ -405,11 +400,12 @@ class StripRules:
         """Find every rule's spans, drop overlaps, cut."""
         accepted: list[Span] = []
         provenance: dict[str, ProvenanceValue] = {}
+        starts = [p.start for p in paragraphs(doc.text)]
         for rule in self.rules:
             if not rule.applies_to(doc.language):
                 continue
             try:
-                matches = rule_spans(rule, doc.text, timeout=self.timeout)
+                matches = rule_spans(rule, doc.text, timeout=self.timeout, starts=starts)
             except DocumentError as error:
                 raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
             for found, captured in matches:
