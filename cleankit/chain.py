@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Protocol, runtime_checkable
 
-from cleankit.document import Document, Outcome
+from cleankit.document import Document, Edit, Outcome, Span, cut
 from cleankit.errors import DocumentError
 
 __all__ = ["Chain", "Filter", "Observer", "Record", "as_filter", "merge_outcomes"]
@@ -81,6 +81,7 @@ def merge_outcomes(first: Outcome, second: Outcome) -> Outcome:
         duplicate_of=second.duplicate_of or first.duplicate_of,
         similarity=second.similarity if second.similarity is not None else first.similarity,
         cluster_id=second.cluster_id or first.cluster_id,
+        suspects=first.suspects + second.suspects,
     )
 
 
@@ -107,10 +108,19 @@ def _flat_names(filters: Sequence[Filter]) -> list[str]:
 
 @dataclass(frozen=True)
 class Chain:
-    """Filters run in order; stops at the first drop. A chain is a filter itself."""
+    """Filters run in order; stops at the first drop. A chain is a filter itself.
+
+    ``max_removal`` guards every editing step: a step whose edits would remove more than that
+    share of the document's characters is not applied, and neither is a single edit that cuts
+    inside a word; both come back as ``Outcome.suspects`` instead. Removing is the risky act,
+    so a surprising removal is reported for a person to judge rather than carried out. Whole
+    document drops (duplicates, empty texts) are decisions of their own and are not guarded.
+    ``1.0`` turns the guard off.
+    """
 
     filters: tuple[Filter, ...]
     name: str = "chain"
+    max_removal: float = 1.0
     _observers: tuple[int, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -128,6 +138,10 @@ class Chain:
         """Run every filter on one document; a DocumentError propagates to the caller."""
         return self._apply(self.filters, Outcome(doc=doc))
 
+    def with_filters(self, filters: Sequence[Filter], name: str) -> Chain:
+        """A chain of other filters with this chain's guard (engines split chains into stages)."""
+        return Chain(tuple(filters), name=name, max_removal=self.max_removal)
+
     @property
     def has_observers(self) -> bool:
         """Whether some filter of this chain (or of a chain inside it) must see the corpus first."""
@@ -142,12 +156,14 @@ class Chain:
         for record in self.run(docs):
             del record
 
-    @staticmethod
-    def _apply(filters: Sequence[Filter], outcome: Outcome) -> Outcome:
+    def _apply(self, filters: Sequence[Filter], outcome: Outcome) -> Outcome:
         for step in filters:
             if outcome.doc is None:
                 break
-            outcome = merge_outcomes(outcome, step(outcome.doc))
+            result = step(outcome.doc)
+            if self.max_removal < 1.0 and not isinstance(step, Chain):
+                result = guard(outcome.doc, result, step.name, max_removal=self.max_removal)
+            outcome = merge_outcomes(outcome, result)
         return outcome
 
     def _step(self, filters: Sequence[Filter], record: Record) -> Record:
@@ -204,7 +220,75 @@ class Chain:
     ) -> Iterator[Record]:
         if workers <= 1 or not filters:
             return (self._step(filters, r) for r in records)
-        return _pooled(Chain(tuple(filters), name=f"{self.name}-stage"), records, workers)
+        return _pooled(self.with_filters(filters, f"{self.name}-stage"), records, workers)
+
+
+def _removed_chars(edit: Edit) -> int:
+    """Visible characters an edit takes away (a replacement by visible text takes none)."""
+    if edit.inserted.strip():
+        return 0
+    return sum(not c.isspace() for c in edit.removed)
+
+
+def _cuts_inside_word(text: str, edit: Edit) -> bool:
+    return (
+        edit.start > 0
+        and edit.end < len(text)
+        and not edit.inserted.strip()
+        and bool(edit.removed.strip())
+        and text[edit.start - 1].isalnum()
+        and text[edit.end].isalnum()
+        and edit.removed[:1].isalnum()
+        and edit.removed[-1:].isalnum()
+    )
+
+
+#: A removal smaller than this many visible characters is never "large": in a two-line text
+#: one junk line is half the document, and that is no reason to doubt it.
+GUARD_MIN_CHARS = 200
+
+
+def guard(doc: Document, result: Outcome, step: str, *, max_removal: float) -> Outcome:
+    """Hold back single edits that remove too much, or that cut a word in two.
+
+    An edit that removes more than ``max_removal`` of the document's visible characters (and
+    at least :data:`GUARD_MIN_CHARS`), or that starts and ends inside words, is not applied; it
+    becomes a suspect with the reason. The step's other edits apply as proposed.
+    """
+    if result.doc is None or not result.edits:
+        return result
+    visible = sum(not c.isspace() for c in doc.text) or 1
+    limit = max(max_removal * visible, GUARD_MIN_CHARS)
+    held: list[Edit] = []
+    kept: list[Span] = []
+    for edit in result.edits:
+        removed = _removed_chars(edit)
+        if removed > limit:
+            share = f"{removed / visible:.0%}"
+            held.extend(
+                _as_suspects(
+                    [edit],
+                    f"guard: would remove {share} of the document (max_removal {max_removal:g})",
+                )
+            )
+        elif _cuts_inside_word(doc.text, edit):
+            held.extend(_as_suspects([edit], "guard: cuts inside a word"))
+        else:
+            kept.append(Span(edit.start, edit.end, edit.rule, edit.inserted, edit.why))
+    if not held:
+        return result
+    provenance = result.provenance if kept else {}
+    redone = cut(doc, kept, step=step, provenance=provenance)
+    return Outcome(
+        doc=redone.doc, edits=redone.edits, provenance=redone.provenance, suspects=tuple(held)
+    )
+
+
+def _as_suspects(edits: Sequence[Edit], reason: str) -> tuple[Edit, ...]:
+    return tuple(
+        Edit(e.step, e.rule, e.start, e.end, e.removed, e.inserted, f"{reason}; {e.why}")
+        for e in edits
+    )
 
 
 _WORKER_CHAIN: Chain | None = None

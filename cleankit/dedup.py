@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from cleankit.document import Document, Outcome, Span, cut, drop
 from cleankit.errors import InputError
 from cleankit.io import atomic_write
 from cleankit.normalize import headline_of
-from cleankit.text import block_extent, normalize_key, paragraphs, words
+from cleankit.text import Paragraph, block_extent, normalize_key, paragraphs, words
 
 __all__ = [
     "DropEmpty",
@@ -103,14 +104,32 @@ def site_of(doc: Document) -> str:
     return ""
 
 
+#: Paragraphs shorter than this are labels, headings, list items: repeated by design.
+_STRUCTURE_WORDS = 8
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[-–—•·*▪●◦►»✓✔]|\d{1,3}[.)]|\(?[a-z]\))\s|^[^\W\d_][^\W\d]{1,29}(?: [^\W\d]+){0,3}:\s"
+)
+_TERMINAL = (".", "!", "?", '"', "”", "’", ")", "»")
+
+
+def _is_prose(text: str, words: int) -> bool:
+    """A reporting paragraph: long enough, and ending like a sentence (or long anyway)."""
+    stripped = text.rstrip()
+    return words >= _STRUCTURE_WORDS and (stripped.endswith(_TERMINAL) or words >= 20)
+
+
 @dataclass(frozen=True)
 class DropRepeatedParagraphs:
-    """Remove paragraphs that repeat an earlier one, or that a longer paragraph already contains.
+    """Remove paragraphs that are junk copies of another: a headline, lead, caption or teaser.
 
-    Inside one document there are few paragraphs, so every pair is compared with exact shingle
-    sets: cheaper than signatures at this size, and exact. Exact repeats (after normalising case,
-    punctuation and spaces) go first; then near repeats (Jaccard) and contained copies such as a
-    photo caption that repeats the lead sentence. The headline is never removed as contained.
+    Pages repeat some lines by design, and those stay: short lines (labels, list items, table
+    headers), questions, lines inside a run of short lines, table rows, and headings (lines
+    that do not end like a sentence) outside the page header. Of a set of exact or near copies
+    the one inside the article body survives (the copy with the most prose neighbours; the
+    first on a tie), so a teaser or subtitle goes and the body paragraph stays. A shorter
+    paragraph contained in a longer one goes only when it comes just before it (a caption or
+    standfirst repeating the lead); a pull quote further down stays. Every pair is compared
+    with exact shingle sets: there are few paragraphs, and exact is cheaper than signatures.
     """
 
     threshold: float = 0.8
@@ -119,59 +138,124 @@ class DropRepeatedParagraphs:
     name: str = "drop-repeated-paragraphs"
 
     def __call__(self, doc: Document) -> Outcome:
-        """Compare every paragraph with the others; cut the copies."""
+        """Group the copies, keep the body copy of each group, cut the rest."""
         found = paragraphs(doc.text)
+        if len(found) < 2:
+            return Outcome(doc=doc)
         headline = headline_of(doc)
         keys = [normalize_key(p.text) for p in found]
         counts = [len(k.split()) for k in keys]
+        prose = [_is_prose(p.text, n) for p, n in zip(found, counts, strict=True)]
+        first_prose = prose.index(True) if True in prose else len(found)
+        fixed = [
+            self._structure(i, found, counts, in_header=i < first_prose) for i in range(len(found))
+        ]
         sets = [
-            shingle_hashes(p.text, self.shingle_size) if n >= self.min_words else None
-            for p, n in zip(found, counts, strict=True)
+            None
+            if fixed[i] or counts[i] < self.min_words
+            else shingle_hashes(p.text, self.shingle_size)
+            for i, p in enumerate(found)
         ]
         shared = _shared(sets)
-        first_of: dict[str, int] = {}
-        spans: list[Span] = []
-        for i, paragraph in enumerate(found):
-            # A paragraph sharing no shingle with another cannot be a near or contained repeat.
-            near = sets if shared[i] else [None] * len(sets)
-            reason = self._reason(
-                i, keys, near, first_of, is_headline=i == 0 and headline is not None
-            )
-            first_of.setdefault(keys[i], i)
-            if reason is not None:
-                rule, why = reason
-                start, end = block_extent(doc.text, paragraph.start, paragraph.end)
-                spans.append(Span(start, end, rule, "", why))
+        reasons: dict[int, tuple[str, str]] = {}
+        groups = [g for g in self._copies(keys, sets, shared, fixed) if _pasted(g, first_prose)]
+        for group in groups:
+            keeper = max(group, key=lambda i: (_prose_neighbours(i, prose), -i))
+            for i in group:
+                if i != keeper:
+                    reasons[i] = self._copy_reason(i, keeper, keys, sets)
+        for i, mine in enumerate(sets):
+            if i in reasons or mine is None or not shared[i] or (i == 0 and headline):
+                continue
+            for j in range(i + 1, min(i + 4, len(sets))):
+                other = sets[j]
+                if other is None or other.size <= mine.size or j in reasons:
+                    continue
+                common = np.intersect1d(mine, other, assume_unique=True).size
+                if common / mine.size >= self.threshold:
+                    why = f"contained in paragraph {j} (containment {common / mine.size:.2f})"
+                    reasons[i] = ("contained", why)
+                    break
+        spans = []
+        for i, (rule, why) in sorted(reasons.items()):
+            start, end = block_extent(doc.text, found[i].start, found[i].end)
+            spans.append(Span(start, end, rule, "", why))
         return cut(doc, _trim_overlaps(spans), step=self.name)
 
-    def _reason(
+    @staticmethod
+    def _structure(
+        i: int, found: Sequence[Paragraph], counts: Sequence[int], *, in_header: bool
+    ) -> bool:
+        text = found[i].text.strip()
+        if counts[i] < _STRUCTURE_WORDS or text.endswith("?") or _LIST_ITEM.match(text):
+            return True
+        if "|" in text or "\t" in text:
+            return True
+        short_before = i > 0 and counts[i - 1] < _STRUCTURE_WORDS
+        short_after = i + 1 < len(found) and counts[i + 1] < _STRUCTURE_WORDS
+        if short_before and short_after:
+            return True
+        return not text.endswith(_TERMINAL) and not in_header and counts[i] < 20
+
+    def _copies(
         self,
-        i: int,
         keys: Sequence[str],
         sets: Sequence[Hashes | None],
-        first_of: Mapping[str, int],
-        *,
-        is_headline: bool,
-    ) -> tuple[str, str] | None:
-        if not keys[i]:
-            return None
-        if keys[i] in first_of:
-            return "exact-repeat", f"repeats paragraph {first_of[keys[i]]} (jaccard 1.00)"
-        mine = sets[i]
-        if mine is None:
-            return None
-        for j, other in enumerate(sets):
-            if j == i or other is None:
+        shared: Sequence[bool],
+        fixed: Sequence[bool],
+    ) -> list[list[int]]:
+        """Groups of paragraphs that are exact or near copies of each other (structure excluded)."""
+        groups = _UnionFind(len(keys))
+        first_of: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            if not key or fixed[i]:
                 continue
-            common = np.intersect1d(mine, other, assume_unique=True).size
-            similarity = common / (mine.size + other.size - common)
-            if j < i and similarity >= self.threshold:
-                return "near-repeat", f"near-duplicate of paragraph {j} (jaccard {similarity:.2f})"
-            if not is_headline and other.size > mine.size and similarity < self.threshold:
-                contained = common / mine.size
-                if contained >= self.threshold:
-                    return "contained", f"contained in paragraph {j} (containment {contained:.2f})"
-        return None
+            if key in first_of:
+                groups.union(first_of[key], i)
+            else:
+                first_of[key] = i
+        for i, mine in enumerate(sets):
+            if mine is None or not shared[i]:
+                continue
+            for j in range(i):
+                other = sets[j]
+                if other is not None and jaccard(mine, other) >= self.threshold:
+                    groups.union(j, i)
+        members: dict[int, list[int]] = {}
+        for i in range(len(keys)):
+            members.setdefault(groups.find(i), []).append(i)
+        return [g for g in members.values() if len(g) > 1]
+
+    @staticmethod
+    def _copy_reason(
+        i: int, keeper: int, keys: Sequence[str], sets: Sequence[Hashes | None]
+    ) -> tuple[str, str]:
+        if keys[i] == keys[keeper]:
+            return "exact-repeat", f"repeats paragraph {keeper} (jaccard 1.00)"
+        mine, other = sets[i], sets[keeper]
+        similarity = jaccard(mine, other) if mine is not None and other is not None else 0.0
+        return (
+            "near-repeat",
+            f"near-duplicate of paragraph {keeper} (jaccard {similarity:.2f})",
+        )
+
+
+def _pasted(group: Sequence[int], first_prose: int) -> bool:
+    """Whether copies look pasted (junk) rather than repeated by design.
+
+    A headline, lead or teaser is pasted near the top or right beside its body copy; lines
+    repeated three times or more, or far apart inside the body, are the page's own structure
+    (a meal plan's recurring rows, a refrain, a question put to each interviewee).
+    """
+    header = first_prose + 1
+    if len(group) > 2:
+        return all(i <= header + 1 for i in group)
+    a, b = sorted(group)
+    return a <= header or b - a <= 2
+
+
+def _prose_neighbours(i: int, prose: Sequence[bool]) -> int:
+    return int(i > 0 and prose[i - 1]) + int(i + 1 < len(prose) and prose[i + 1])
 
 
 def _shared(sets: Sequence[Hashes | None]) -> list[bool]:

@@ -77,6 +77,8 @@ class Outcome:
     duplicate_of: str | None = None
     similarity: float | None = None
     cluster_id: str | None = None
+    #: Edits a step proposed that the removal guard held back (not applied; ``why`` says why).
+    suspects: tuple[Edit, ...] = ()
 
 
 def _check_spans(spans: Sequence[Span], text: str, step: str) -> list[Span]:

@@ -79,6 +79,7 @@ class Corpus:
     text_key: str = "text"
     id_key: str = "id"
     skipped: tuple[Path, ...] = field(default=())
+    title_in_text: bool = False
 
     def __iter__(self) -> Iterator[Document | DocumentError]:
         seen: dict[str, str] = {}
@@ -158,13 +159,20 @@ class Corpus:
         elif kind == "txt":
             yield _read_txt(path)
         elif kind == "html":
-            yield _read_html(path)
+            yield _read_html(path, title_in_text=self.title_in_text)
 
 
 def read_documents(
-    paths: Sequence[str | Path] | str | Path, *, text_key: str = "text", id_key: str = "id"
+    paths: Sequence[str | Path] | str | Path,
+    *,
+    text_key: str = "text",
+    id_key: str = "id",
+    title_in_text: bool = False,
 ) -> Corpus:
     """Open inputs: JSONL (.jsonl, .jsonl.gz), Parquet, .txt, .html files, or folders of them.
+
+    An HTML page's title goes to ``meta["title"]``; ``title_in_text`` also writes it in front
+    of the extracted text.
 
     A missing path or a file of unknown type given by name is an :class:`InputError`; inside a
     folder, unknown files are skipped and reported through ``Corpus.skipped``.
@@ -187,7 +195,13 @@ def read_documents(
             files.append(path)
         else:
             raise InputError("no such file or folder", path=str(path))
-    return Corpus(tuple(files), text_key=text_key, id_key=id_key, skipped=tuple(skipped))
+    return Corpus(
+        tuple(files),
+        text_key=text_key,
+        id_key=id_key,
+        skipped=tuple(skipped),
+        title_in_text=title_in_text,
+    )
 
 
 def _open_lines(path: Path) -> IO[bytes]:
@@ -332,7 +346,7 @@ def _read_txt(path: Path) -> Document | DocumentError:
     return Document(id=path.stem, text=text, source=name, line=1, meta={"title": title})
 
 
-def _read_html(path: Path) -> Document | DocumentError:
+def _read_html(path: Path, *, title_in_text: bool = False) -> Document | DocumentError:
     name = str(path)
     try:
         html = _decode(path.read_bytes(), name, 1)
@@ -343,7 +357,7 @@ def _read_html(path: Path) -> Document | DocumentError:
     from cleankit.extract import extract_html  # trafilatura is heavy; import only for HTML
 
     try:
-        text, meta = extract_html(html)
+        text, meta = extract_html(html, title_in_text=title_in_text)
     except ValueError as error:
         return DocumentError(str(error), path=name, line=1)
     return Document(id=path.stem, text=text, source=name, line=1, meta=meta)

@@ -40,6 +40,10 @@ PROVENANCE_COLUMNS: dict[str, type[pl.DataType]] = {
     "published_date": pl.String,
     "machine_translated": pl.Boolean,
     "translation_system": pl.String,
+    "syndicated_from": pl.String,
+    "author": pl.String,
+    "editor": pl.String,
+    "store_date": pl.String,
 }
 
 EDIT_STRUCT = pl.Struct(
@@ -69,6 +73,8 @@ _COLUMNS: dict[str, pl.DataType] = {
     "chars_in": pl.Int64(),
     "chars_out": pl.Int64(),
     "edits": pl.List(EDIT_STRUCT),
+    "suspects": pl.List(EDIT_STRUCT),
+    "title": pl.String(),
     **{name: dtype() for name, dtype in PROVENANCE_COLUMNS.items()},
     "error": pl.String(),
     "cleankit_version": pl.String(),
@@ -104,7 +110,10 @@ def manifest_row(record: Record, *, run: Mapping[str, Any]) -> dict[str, Any]:
             input_sha256=sha256_text(original.text),
             chars_in=len(original.text),
         )
+        title = original.meta.get("title")
+        row["title"] = str(title) if title is not None else None
     row["edits"] = []
+    row["suspects"] = []
     if record.error is not None:
         error = record.error
         row.update(status="error", error=str(error))
@@ -118,6 +127,7 @@ def manifest_row(record: Record, *, run: Mapping[str, Any]) -> dict[str, Any]:
     outcome = record.outcome
     assert outcome is not None
     row["edits"] = [_edit_dict(edit) for edit in outcome.edits]
+    row["suspects"] = [_edit_dict(edit) for edit in outcome.suspects]
     for name, value in outcome.provenance.items():
         row[name] = value
     row.update(

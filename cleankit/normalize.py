@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import ftfy
@@ -28,23 +29,24 @@ __all__ = [
     "headline_of",
 ]
 
-_MOJIBAKE_HINT = re.compile("[ÃÂâ€™œ\u0080-\u009f]")
+
+def _plan_words(plan: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """A rule name and a ``why`` from ftfy's own explanation of what it did to a piece of text."""
+    kinds = {kind for kind, _ in plan}
+    if kinds & {"encode", "decode", "transcode"}:
+        rule = "mojibake"
+    else:
+        applied = [name for kind, name in plan if kind == "apply"]
+        rule = (applied[0] if applied else "unicode-normalization").replace("_", "-")
+    steps = ", ".join(f"{kind} {name}" for kind, name in plan) or "normalize"
+    return rule, f"ftfy: {steps}"
 
 
-def _why_fixed(removed: str, inserted: str) -> tuple[str, str]:
-    if _MOJIBAKE_HINT.search(removed):
-        return "mojibake", "text decoded with the wrong encoding, re-decoded"
-    if any(ord(c) < 32 and c not in "\n\t" for c in removed) or "\u007f" in removed:
-        return "control-character", "control character removed"
-    return "unicode", "Unicode form or character variant normalised"
-
-
-def _diff_spans(before: str, after: str) -> list[Span]:
+def _diff_spans(before: str, after: str, rule: str, why: str) -> list[Span]:
     spans: list[Span] = []
     matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag != "equal":
-            rule, why = _why_fixed(before[i1:i2], after[j1:j2])
             spans.append(Span(i1, i2, rule, after[j1:j2], why))
     return spans
 
@@ -53,37 +55,49 @@ def _diff_spans(before: str, after: str) -> list[Span]:
 class FixText:
     """Repair mojibake and Unicode with ftfy, once per document, and record each change.
 
-    ftfy returns only the fixed text; the changes are recovered by diffing line against line
-    (whole text when ftfy changed the line structure), so the diff stays small and cheap.
+    ftfy returns the fixed text and, asked to, its own plan of what it did (``encode
+    sloppy-windows-1252, decode utf-8``); that plan is the edit's ``why``, so the manifest says
+    what ftfy did rather than a guess. Changes are located by diffing line against line (whole
+    text when ftfy changed the line structure), so the diff stays small. Full-width forms are
+    left alone unless ``fix_character_width``: folding "６月" to "6月" rewrites correct CJK text.
     """
 
     uncurl_quotes: bool = False
     normalization: str | None = "NFC"
     fix_encoding: bool = True
+    fix_character_width: bool = False
     name: str = "fix-text"
 
-    def __call__(self, doc: Document) -> Outcome:
-        """Fix the text; unchanged documents cost one ftfy call and one comparison."""
-        config = ftfy.TextFixerConfig(
+    def _config(self, *, explain: bool) -> ftfy.TextFixerConfig:
+        return ftfy.TextFixerConfig(
             uncurl_quotes=self.uncurl_quotes,
             normalization=self.normalization,  # type: ignore[arg-type]
             fix_encoding=self.fix_encoding,
-            explain=False,
+            fix_character_width=self.fix_character_width,
+            explain=explain,
         )
-        fixed = ftfy.fix_text(doc.text, config)
+
+    def _spans(self, before: str, after: str) -> list[Span]:
+        plan = ftfy.fix_and_explain(before, self._config(explain=True)).explanation or []
+        rule, why = _plan_words(plan)
+        return _diff_spans(before, after, rule, why)
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Fix the text; unchanged documents cost one ftfy call and one comparison."""
+        fixed = ftfy.fix_text(doc.text, self._config(explain=False))
         if fixed == doc.text:
             return Outcome(doc=doc)
         old_lines = doc.text.splitlines(keepends=True)
         new_lines = fixed.splitlines(keepends=True)
         if len(old_lines) != len(new_lines):
-            return cut(doc, _diff_spans(doc.text, fixed), step=self.name)
+            return cut(doc, self._spans(doc.text, fixed), step=self.name)
         spans: list[Span] = []
         offset = 0
         for old, new in zip(old_lines, new_lines, strict=True):
             if old != new:
                 spans.extend(
                     Span(s.start + offset, s.end + offset, s.rule, s.inserted, s.why)
-                    for s in _diff_spans(old, new)
+                    for s in self._spans(old, new)
                 )
             offset += len(old)
         return cut(doc, spans, step=self.name)
@@ -192,6 +206,27 @@ def _paragraph_separator(text: str) -> str:
     return "\n\n" if "\n\n" in text else "\n"
 
 
+# A token that is an address or a name written without spaces: never split inside it.
+_ADDRESS = re.compile(r"://|^www\.|@|^#|\.(?:[a-z]{2,6})(?:[/:?#].*)?$|\.(?:COM|NET|ORG|ID|CO)$")
+
+
+def _token_at(text: str, start: int, end: int) -> str:
+    """The whitespace-delimited token around ``text[start:end]``, closing punctuation stripped."""
+    left = max(text.rfind(" ", 0, start), text.rfind("\n", 0, start)) + 1
+    right = len(text)
+    for stop in (" ", "\n"):
+        found = text.find(stop, end)
+        if found != -1:
+            right = min(right, found)
+    return text[left:right].rstrip(".,;:!?)\"'”’]")
+
+
+def _opens_quote(text: str, at: int) -> bool:
+    """Whether the straight quote at ``at`` opens a quotation: an even number before it on its line."""
+    line_start = text.rfind("\n", 0, at) + 1
+    return text.count('"', line_start, at) % 2 == 0
+
+
 @dataclass(frozen=True)
 class SplitGluedSentences:
     """Split sentences and paragraphs that lost the space or break between them.
@@ -199,7 +234,9 @@ class SplitGluedSentences:
     "CNN.Hussein" becomes "CNN. Hussein" when "Hussein" is a word elsewhere in the document
     (or the left side is a lowercase word and the right a capitalised word: a sentence end).
     "tersebutDalam" becomes two paragraphs only when both halves are words elsewhere and the
-    glued form is not. Abbreviations, decimals, domains and camel-case names are left alone.
+    glued form is not. Never split: abbreviations, decimals, URLs, domains ("LiveNation.com"),
+    e-mail addresses, @handles, #hashtags, all-capital names ("IQ.LIGHT") and CamelCase names
+    ("SmartThermostat"); a quote that opens the next sentence stays with it.
     """
 
     name: str = "split-glued"
@@ -207,8 +244,8 @@ class SplitGluedSentences:
     def __call__(self, doc: Document) -> Outcome:
         """Propose a space or paragraph break at each glued join with evidence."""
         text = doc.text
-        vocabulary = _vocabulary(text)
         spans: list[Span] = []
+        vocabulary: Counter[str] | None = None
         for match in _GLUED_SENTENCE.finditer(text):
             left, right = match.group(1), match.group(4)
             after = text[match.end() : match.end() + 2]
@@ -216,14 +253,20 @@ class SplitGluedSentences:
                 left.casefold() in _ABBREVIATIONS
                 or right.casefold() in _DOMAIN_PARTS
                 or (after[:1] == "." and after[1:2].isalpha())
+                or right.isupper()
+                or _ADDRESS.search(_token_at(text, match.start(), match.end()))
             ):
                 continue
+            vocabulary = vocabulary if vocabulary is not None else _vocabulary(text)
             seen = vocabulary[right.casefold()] > 1
             sentence_end = (
                 left[-1].islower() and len(left) >= 3 and right[1:].islower() and len(right) >= 3
             )
             if seen or sentence_end:
                 at = match.start(3)
+                closing = match.group(2)
+                if closing.endswith('"') and _opens_quote(text, match.end(2) - 1):
+                    at = match.end(2) - 1  # the quote opens the next sentence: break before it
                 evidence = "seen elsewhere" if seen else "lowercase word, then a capitalised word"
                 spans.append(
                     Span(at, at, "glued-sentence", " ", f"sentence glued to the next ({evidence})")
@@ -231,8 +274,11 @@ class SplitGluedSentences:
         separator = _paragraph_separator(text)
         for match in _GLUED_PARAGRAPH.finditer(text):
             left, right = match.group(1), match.group(2)
-            if len(left) < 3 or len(right) < 3:
+            if len(left) < 3 or len(right) < 3 or left[0].isupper():
+                continue  # "SmartThermostat", "RemoteTalk": a CamelCase name, not two paragraphs
+            if _ADDRESS.search(_token_at(text, match.start(), match.end())):
                 continue
+            vocabulary = vocabulary if vocabulary is not None else _vocabulary(text)
             if vocabulary[match.group().casefold()] > 1:
                 continue  # the glued form recurs: a name such as "IslamTimes"
             line_start = text.rfind("\n", 0, match.start()) + 1

@@ -55,6 +55,7 @@ def default_chain(
             if settings.unicode_normalization == "none"
             else settings.unicode_normalization,
             fix_encoding=settings.fix_encoding,
+            fix_character_width=settings.fix_character_width,
         ),
         NormalizeWhitespace(),
         SplitGluedSentences(),
@@ -85,7 +86,7 @@ def default_chain(
     # take one line break); a second whitespace pass tidies that, recorded like any other edit.
     steps.append(NormalizeWhitespace(name="tidy-whitespace"))
     steps.append(DropEmpty())
-    return Chain(tuple(steps), name="cleankit-default")
+    return Chain(tuple(steps), name="cleankit-default", max_removal=settings.max_removal)
 
 
 class Cleaned(NamedTuple):

@@ -304,7 +304,7 @@ def _run(
     filters = chain.filters
     bounds = [0, *(i for i, f in enumerate(filters) if isinstance(f, Observer)), len(filters)]
     shards = corpus.shards(target_bytes=shard_bytes)
-    first = Chain(tuple(filters[: bounds[1]]), name=f"{chain.name}-0")
+    first = chain.with_filters(filters[: bounds[1]], f"{chain.name}-0")
     current = (
         ray.data.from_items(
             [{"shard": i} for i in range(len(shards))], override_num_blocks=max(1, len(shards))
@@ -323,10 +323,10 @@ def _run(
     current = current.map_batches(_replace, fn_kwargs={"errors": errors}).materialize()
     for start, stop in itertools.pairwise(bounds[:-1]):
         if start != 0:
-            segment = Chain(tuple(filters[start:stop]), name=f"{chain.name}-{start}")
+            segment = chain.with_filters(filters[start:stop], f"{chain.name}-{start}")
             current = current.map_batches(_apply, fn_kwargs={"chain": segment}).materialize()
         _observe(filters[stop], current, partitions)
-    last = Chain(tuple(filters[bounds[-2] :]), name=f"{chain.name}-{bounds[-2]}")
+    last = chain.with_filters(filters[bounds[-2] :], f"{chain.name}-{bounds[-2]}")
     if bounds[-2] != 0:
         current = current.map_batches(_apply, fn_kwargs={"chain": last})
     for batch in current.iter_batches(batch_size=256):

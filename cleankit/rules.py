@@ -35,6 +35,9 @@ __all__ = [
 ]
 
 SCOPES = ("span", "prefix", "suffix", "line")
+#: ``position`` values: "lead" = at the start of a prose line (a line of 8+ words that reads as
+#: a sentence); "first-lead" = at the start of the first such line only (where datelines are).
+POSITIONS = ("anywhere", "lead", "first-lead")
 _RULE_FIELDS = {
     "id": True,
     "version": True,
@@ -47,6 +50,7 @@ _RULE_FIELDS = {
     "source": False,
     "first_lines": False,
     "last_lines": False,
+    "position": False,
     "example": True,
 }
 _EXAMPLE_FIELDS = {"text": True, "expect": True, "provenance": False, "note": False, "xfail": False}
@@ -88,6 +92,7 @@ class Rule:
     examples: tuple[Example, ...]
     path: str
     line: int
+    position: str = "anywhere"
 
     def applies_to(self, language: str | None) -> bool:
         """Rules run on documents of their languages; a document of unknown language gets all."""
@@ -274,6 +279,9 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         ):
             raise fail(f"{key} must be a positive integer")
         bounds[key] = value
+    position = table.get("position", "anywhere")
+    if position not in POSITIONS:
+        raise fail(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
     examples = _build_examples(table["example"], raw=raw, line=line, fail=fail)
     return Rule(
         id=rule_id,
@@ -290,6 +298,7 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         examples=examples,
         path=path,
         line=line,
+        position=position,
     )
 
 
@@ -347,14 +356,42 @@ def _extent(rule: Rule, text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_PROSE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_LINE_END = (".", "!", "?", '"', "”", "’", ")", "»", ":")
+
+
+def lead_starts(text: str) -> list[int]:
+    """Offsets of the lines that read as prose: where a dateline or a lead may start."""
+    found: list[int] = []
+    for paragraph in paragraphs(text):
+        body = paragraph.text.strip()
+        count = len(_PROSE_WORD.findall(body))
+        if count >= 8 and (body.endswith(_LINE_END) or count >= 20):
+            found.append(paragraph.start)
+    return found
+
+
 def rule_spans(
-    rule: Rule, text: str, *, timeout: float, starts: Sequence[int] | None = None
+    rule: Rule,
+    text: str,
+    *,
+    timeout: float,
+    starts: Sequence[int] | None = None,
+    leads: Sequence[int] | None = None,
 ) -> list[tuple[Span, dict[str, ProvenanceValue]]]:
     """Every match of ``rule`` in ``text`` as a span to cut, with the provenance it carries.
 
     ``starts`` are the offsets of the text's non-blank lines, for ``first_lines`` and
-    ``last_lines``; callers running many rules over one text pass them in once.
+    ``last_lines``, and ``leads`` those of its prose lines, for ``position``; callers running
+    many rules over one text pass them in once.
     """
+    if leads is None and rule.position != "anywhere":
+        leads = lead_starts(text)
+    allowed: set[int] | None = None
+    if rule.position == "lead":
+        allowed = set(leads or ())
+    elif rule.position == "first-lead":
+        allowed = set((leads or [])[:1])
     if starts is None and (rule.first_lines or rule.last_lines):
         starts = [p.start for p in paragraphs(text)]
     starts = starts or []
@@ -370,6 +407,8 @@ def rule_spans(
         for match in rule.pattern.finditer(text, lowest, timeout=timeout):
             if match.start() == match.end() or not lowest <= match.start() <= highest:
                 continue
+            if allowed is not None and _line_start(text, match.start()) not in allowed:
+                continue
             start, end = _extent(rule, text, match.start(), match.end())
             provenance: dict[str, ProvenanceValue] = dict(rule.sets)
             for column in rule.provides:
@@ -382,6 +421,11 @@ def rule_spans(
             f"rule {rule.id!r} ({rule.where()}) ran longer than {timeout}s on this document"
         ) from None
     return found
+
+
+def _line_start(text: str, at: int) -> int:
+    """Where the line holding ``at`` begins."""
+    return text.rfind("\n", 0, at) + 1
 
 
 @dataclass(frozen=True)
@@ -401,11 +445,14 @@ class StripRules:
         accepted: list[Span] = []
         provenance: dict[str, ProvenanceValue] = {}
         starts = [p.start for p in paragraphs(doc.text)]
+        leads = lead_starts(doc.text)
         for rule in self.rules:
             if not rule.applies_to(doc.language):
                 continue
             try:
-                matches = rule_spans(rule, doc.text, timeout=self.timeout, starts=starts)
+                matches = rule_spans(
+                    rule, doc.text, timeout=self.timeout, starts=starts, leads=leads
+                )
             except DocumentError as error:
                 raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
             for found, captured in matches:

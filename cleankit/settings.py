@@ -25,6 +25,7 @@ class Settings:
     uncurl_quotes: bool = False  # curly quotes are not mojibake; straightening them changes text
     unicode_normalization: str = "NFC"
     fix_encoding: bool = True
+    fix_character_width: bool = False  # folding full-width forms changes CJK text; not a repair
     # MinHash (paragraph and document level)
     shingle_size: int = 5  # word n-grams
     num_perm: int = 128
@@ -39,6 +40,7 @@ class Settings:
     site_min_docs: int = 5  # a paragraph in this many documents of one site is boilerplate
     dedup: bool = True
     rule_timeout: float = 1.0  # seconds one rule may spend on one document
+    max_removal: float = 0.3  # an edit removing more of a document is held back as a suspect
 
     def __post_init__(self) -> None:
         _check(0.0 < self.paragraph_threshold <= 1.0, "paragraph_threshold", "must be in (0, 1]")
@@ -56,6 +58,7 @@ class Settings:
         _check(self.keep in KEEP_POLICIES, "keep", f"must be one of {', '.join(KEEP_POLICIES)}")
         _check(self.site_min_docs >= 2, "site_min_docs", "must be at least 2")
         _check(self.rule_timeout > 0, "rule_timeout", "must be positive")
+        _check(0.0 < self.max_removal <= 1.0, "max_removal", "must be in (0, 1]")
         _check(
             self.unicode_normalization in ("NFC", "NFKC", "NFD", "NFKD", "none"),
             "unicode_normalization",

@@ -65,11 +65,64 @@ def test_headline_is_never_removed_as_contained_in_the_lead() -> None:
     assert DropRepeatedParagraphs()(make_doc(text, title=title)).edits == ()
 
 
-def test_short_paragraphs_are_only_removed_as_exact_repeats() -> None:
+def test_short_paragraphs_are_structure_and_stay_even_when_repeated() -> None:
     text = "Judul\n\nYa.\n\nKata dia panjang sekali di sini.\n\nYa.\n\nIa pergi."
     outcome = DropRepeatedParagraphs()(make_doc(text))
     assert outcome.doc is not None
-    assert outcome.doc.text == "Judul\n\nYa.\n\nKata dia panjang sekali di sini.\n\nIa pergi."
+    assert outcome.doc.text == text
+    assert outcome.edits == ()
+
+
+MEAL = "Portion Fix Containers: 1 Green, 1 Red, 1 Yellow, 1 tsp. of oil for the pan."
+ROW = "Grilled fish with rice, one cup of greens and a spoon of sambal on the side."
+
+
+def test_list_items_and_recurring_rows_of_a_plan_stay() -> None:
+    body = " ".join(["The plan spreads six small meals across the day, the coach said."] * 2)
+    text = (
+        f"Meal plan for a week\n\n{body}\n\nMonday\n\nMeal 1\n\n{ROW}\n\n{MEAL}\n\n"
+        f"Tuesday\n\nMeal 1\n\n{ROW}\n\n{MEAL}\n\nWednesday\n\nMeal 1\n\n{ROW}\n\n{MEAL}\n\n"
+        "- Eat every 2-3 hours\n\n- Eat every 2-3 hours"
+    )
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == text
+
+
+def test_the_same_question_put_to_each_interviewee_stays() -> None:
+    question = "What is the one thing you would change about the city's buses and trains?"
+    answers = [
+        "More night buses, because the last one leaves before my shift ends at the market.",
+        "Cleaner stations; the one near my school floods every time it rains in March.",
+        "Cheaper fares for students, who now pay the same as office workers do each day.",
+    ]
+    text = "Voices from the platform\n\n" + "\n\n".join(f"{question}\n\n{a}" for a in answers)
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == text
+
+
+def test_a_teaser_repeating_the_lead_goes_and_the_body_copy_stays() -> None:
+    second = "Delegasi lain tiba pada hari Senin untuk membahas jadwal penarikan pasukan dari kawasan itu."
+    text = f"NATO Tetap di Irak\n\n{LEAD}\n\n{LEAD}\n\n{second}"
+    outcome = DropRepeatedParagraphs()(make_doc(text, title="NATO Tetap di Irak"))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"NATO Tetap di Irak\n\n{LEAD}\n\n{second}"
+    # The copy beside the title went; the one between two prose paragraphs (the body) stayed.
+    assert outcome.edits[0].start == len("NATO Tetap di Irak\n\n")
+    assert outcome.edits[0].why == "repeats paragraph 2 (jaccard 1.00)"
+
+
+def test_a_subheading_contained_in_a_later_paragraph_stays() -> None:
+    sub = "Why the port matters to the fishing villages of the north coast"
+    para = (
+        "Why the port matters to the fishing villages of the north coast is simple: every boat "
+        "lands its catch there, and the cold store is the only one for sixty kilometres."
+    )
+    text = f"Harbour plans\n\nThe council met on Monday to approve the plan for the port.\n\n{para}\n\nMore.\n\n{sub}\n\nEnd of the story, told in full here."
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == text
 
 
 def test_shingles_and_jaccard() -> None:

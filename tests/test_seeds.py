@@ -99,7 +99,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         ],
         # "Times - " is what is left of the "IslamTimes - " dateline once the pieces split at case changes
         "junk": ["date 2024-01", "Times - ", "[IT/r]"],
-        "provenance": {"publisher": "IslamTimes", "desk_tag": "IT/r", "photo_date": "2024-01"},
+        "provenance": {"publisher": "IslamTimes", "desk_tag": "IT/r", "store_date": "2024-01"},
     },
     "004_da3b1012a6ad7316": {
         "without": [

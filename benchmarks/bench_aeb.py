@@ -1,0 +1,106 @@
+"""Article Extraction Benchmark: trafilatura alone against trafilatura followed by cleankit.
+
+    python benchmarks/bench_aeb.py [--aeb ../shared/benchmarks/aeb] [--pages N]
+
+The metric is the benchmark authors' (reimplemented in scoring.py): multisets of word 4-grams,
+precision and recall averaged over pages, F1 of the two averages. Extraction uses cleankit's own
+``extract_html`` (the title goes to metadata, not into the text), cached in benchmarks/out; the
+cleaning is the default per-document chain with corpus dedup off (each page is its own site).
+A second table lists, by step and rule, the pages where an edit removed text of the gold body
+(an edit counts when its removed text, whitespace collapsed, is 20+ characters found in the gold).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from scoring import f1, precision_recall  # noqa: E402
+
+from cleankit.document import Document  # noqa: E402
+from cleankit.extract import extract_html  # noqa: E402
+from cleankit.pipeline import default_chain  # noqa: E402
+
+DEFAULT_AEB = HERE.parent.parent / "shared" / "benchmarks" / "aeb"
+
+
+def extracted(aeb: Path, page_id: str, cache: Path) -> tuple[str, dict[str, str]]:
+    cached = cache / f"{page_id}.json"
+    if cached.exists():
+        data = json.loads(cached.read_text(encoding="utf-8"))
+        return data["text"], data["meta"]
+    html = gzip.decompress((aeb / "html" / f"{page_id}.html.gz").read_bytes())
+    try:
+        text, meta = extract_html(html.decode("utf-8", "replace"))
+    except ValueError:
+        text, meta = "", {}
+    cache.mkdir(parents=True, exist_ok=True)
+    cached.write_text(json.dumps({"text": text, "meta": meta}), encoding="utf-8")
+    return text, meta
+
+
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--aeb", type=Path, default=DEFAULT_AEB)
+    parser.add_argument("--pages", type=int, default=0, help="only the first N pages")
+    parser.add_argument("--cache", type=Path, default=HERE / "out" / "aeb-extract")
+    parser.add_argument("--worst", type=int, default=0, help="list the N pages cleaning hurt most")
+    args = parser.parse_args()
+    truth_path = args.aeb / "ground-truth.json"
+    if not truth_path.exists():
+        sys.exit(f"{truth_path}: no such file (the AEB data lives in ../shared/benchmarks/aeb)")
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    ids = sorted(truth)[: args.pages or None]
+    chain = default_chain(corpus_level=False)
+    sums = {"trafilatura": [0.0, 0.0], "cleankit": [0.0, 0.0]}
+    hurt: dict[tuple[str, str], list[str]] = defaultdict(list)
+    deltas: list[tuple[float, str]] = []
+    for page_id in ids:
+        gold = truth[page_id]["articleBody"]
+        text, meta = extracted(args.aeb, page_id, args.cache)
+        p0, r0 = precision_recall(text, gold)
+        cleaned = text
+        if text.strip():
+            outcome = chain(Document(id=page_id, text=text, meta=meta))
+            cleaned = outcome.doc.text if outcome.doc is not None else ""
+            gold_flat = _collapse(gold)
+            for edit in outcome.edits:
+                removed = _collapse(edit.removed)
+                if len(removed) >= 20 and removed in gold_flat:
+                    hurt[(edit.step, edit.rule or "")].append(page_id[:10])
+        p1, r1 = precision_recall(cleaned, gold)
+        sums["trafilatura"][0] += p0
+        sums["trafilatura"][1] += r0
+        sums["cleankit"][0] += p1
+        sums["cleankit"][1] += r1
+        deltas.append((f1(p1, r1) - f1(p0, r0), page_id))
+    n = len(ids)
+    print(f"pages: {n}")
+    print(f"{'system':<24} {'F1':>6} {'precision':>9} {'recall':>7}")
+    for name, (p, r) in sums.items():
+        label = "trafilatura + cleankit" if name == "cleankit" else "trafilatura alone"
+        print(f"{label:<24} {f1(p / n, r / n):>6.3f} {p / n:>9.3f} {r / n:>7.3f}")
+    print("\npages where an edit removed gold text, by step and rule:")
+    if not hurt:
+        print("  none")
+    for (step, rule), pages in sorted(hurt.items(), key=lambda kv: -len(set(kv[1]))):
+        unique = sorted(set(pages))
+        print(f"  {step:<26} {rule:<24} {len(unique):>3} pages  {' '.join(unique[:6])}")
+    for delta, page_id in sorted(deltas)[: args.worst]:
+        print(f"  worst: {page_id} F1 change {delta:+.3f}")
+
+
+if __name__ == "__main__":
+    main()

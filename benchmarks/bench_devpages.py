@@ -1,0 +1,141 @@
+"""Boilerplate removed, content kept and provenance right on ../shared/devpages.
+
+    python benchmarks/bench_devpages.py [--pages ../shared/devpages/pages.jsonl] [--show CATEGORY]
+
+Each record is cleaned on its own by the default per-document chain (no corpus dedup: the set
+holds deliberate copies, and dropping a whole copy would say nothing about boilerplate). The
+edits are replayed over the original to learn which characters survived, so a boilerplate item
+counts as removed when at most 10% of its visible characters are left. A content sentence
+counts as kept only verbatim. Provenance is compared value by value, case-insensitively, after
+the same canonical naming cleankit applies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from scoring import surviving  # noqa: E402
+
+from cleankit.document import Document  # noqa: E402
+from cleankit.pipeline import default_chain  # noqa: E402
+
+DEFAULT_PAGES = HERE.parent.parent / "shared" / "devpages" / "pages.jsonl"
+#: Provenance keys of the set that cleankit records (author/editor included).
+KEYS = (
+    "publisher",
+    "dateline_city",
+    "wire_agency",
+    "desk_tag",
+    "photo_credit",
+    "cited_source",
+    "syndicated_from",
+    "machine_translated",
+    "author",
+    "editor",
+)
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def _same(expected: Any, got: Any) -> bool:
+    if isinstance(expected, bool) or isinstance(got, bool):
+        return bool(expected) == bool(got)
+    if got is None:
+        return False
+    norm = lambda v: " ".join(str(v).casefold().split()).strip(" .,:;-–—")  # noqa: E731
+    return norm(expected) == norm(got)
+
+
+def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
+    chain = default_chain(corpus_level=False)
+    items: Counter[str] = Counter()
+    removed: Counter[str] = Counter()
+    missed: dict[str, list[str]] = defaultdict(list)
+    content_total = content_kept = 0
+    lost: list[str] = []
+    prov_total = prov_right = 0
+    wrong: list[str] = []
+    for page in pages:
+        meta = {"site": page["site"], "url": page["url"]}
+        doc = Document(id=page["id"], text=page["text"], language=page["lang"], meta=meta)
+        outcome = chain(doc)
+        output = outcome.doc.text if outcome.doc is not None else ""
+        kept = surviving(len(page["text"]), outcome.edits)
+        for item in page["boilerplate"]:
+            start, text = item["start"], item["text"]
+            visible = [i for i in range(start, start + len(text)) if not page["text"][i].isspace()]
+            left = sum(kept[i] for i in visible)
+            items[item["category"]] += 1
+            if visible and left <= 0.1 * len(visible):
+                removed[item["category"]] += 1
+            else:
+                missed[item["category"]].append(f"{page['id']}: {text[:90]!r}")
+        for sentence in page["content"]:
+            content_total += 1
+            if sentence in output:
+                content_kept += 1
+            else:
+                lost.append(f"{page['id']}: {sentence[:100]!r}")
+        for key in KEYS:
+            if key not in page["provenance"]:
+                continue
+            prov_total += 1
+            got = outcome.provenance.get(key)
+            if _same(page["provenance"][key], got):
+                prov_right += 1
+            else:
+                wrong.append(
+                    f"{page['id']}: {key} expected {page['provenance'][key]!r}, got {got!r}"
+                )
+    return {
+        "items": items,
+        "removed": removed,
+        "missed": missed,
+        "content": (content_kept, content_total, lost),
+        "provenance": (prov_right, prov_total, wrong),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=Path, default=DEFAULT_PAGES)
+    parser.add_argument("--show", action="append", default=[], help="list misses of a category")
+    parser.add_argument("--all", action="store_true", help="list every miss")
+    args = parser.parse_args()
+    if not args.pages.exists():
+        sys.exit(f"{args.pages}: no such file (devpages live in ../shared/devpages)")
+    result = score(load(args.pages))
+    items, removed = result["items"], result["removed"]
+    print(f"{'category':<18} {'items':>5} {'removed':>7} {'share':>6}")
+    for category, count in items.most_common():
+        print(f"{category:<18} {count:>5} {removed[category]:>7} {removed[category] / count:>6.1%}")
+    total, done = sum(items.values()), sum(removed.values())
+    print(f"{'all':<18} {total:>5} {done:>7} {done / total:>6.1%}")
+    kept, content_total, lost = result["content"]
+    print(f"\ncontent sentences kept verbatim: {kept}/{content_total} = {kept / content_total:.1%}")
+    for line in lost:
+        print("  lost", line)
+    right, prov_total, wrong = result["provenance"]
+    print(f"provenance values right: {right}/{prov_total} = {right / prov_total:.1%}")
+    for line in wrong:
+        print("  wrong", line)
+    for category in sorted(result["missed"]):
+        if args.all or category in args.show:
+            for line in result["missed"][category]:
+                print(f"  missed {category}: {line}")
+
+
+if __name__ == "__main__":
+    main()

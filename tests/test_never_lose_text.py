@@ -1,0 +1,156 @@
+"""Removal is the conservative act: each case here once cost article text (issue #11)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleankit.chain import Chain, as_filter
+from cleankit.document import Document, Outcome, Span, cut
+from cleankit.io import read_documents
+from cleankit.normalize import FixText, SplitGluedSentences
+from cleankit.pipeline import clean_text
+from cleankit.settings import Settings
+from tests.conftest import make_doc
+
+PAGE = (
+    "<html><head><title>Pasar Apung Kembali Ramai</title></head><body><article>"
+    "<p>Puluhan perahu pedagang kembali memenuhi sungai setiap "
+    "Minggu pagi setelah pasar apung dihidupkan lagi oleh warga desa.</p><p>Pedagang menjual sayur, "
+    "ikan asap, dan kue dari perahu mereka kepada pengunjung dari berbagai kota.</p></article></body></html>"
+)
+
+
+def test_html_title_goes_to_meta_not_into_the_text(tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(PAGE, encoding="utf-8")
+    [doc] = list(read_documents(page))
+    assert isinstance(doc, Document)
+    assert doc.meta["title"] == "Pasar Apung Kembali Ramai"
+    assert doc.text.startswith("Puluhan perahu pedagang")
+    [with_title] = list(read_documents(page, title_in_text=True))
+    assert isinstance(with_title, Document)
+    assert with_title.text.startswith("Pasar Apung Kembali Ramai\n\nPuluhan perahu")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Write to Dear Abby at www.DearAbby.com today. Dear readers wrote back.",
+        "Tickets are on LiveNation.com now. Nation fans queued.",
+        "The SmartThermostat learns fast. Smart homes and a thermostat were shown.",
+        "Try RemoteTalk for free. Remote workers talk more.",
+        "Send tips to news.desk@Example.org please. Example cases follow.",
+        "He posted to @ArvindKejriwal late. Arvind replied.",
+        "The #SaveTheForest tag trended. Save it, they said.",
+        "The IQ.LIGHT lamp sold out. Light sells.",
+    ],
+)
+def test_glue_splitting_leaves_names_and_addresses_whole(text: str) -> None:
+    outcome = SplitGluedSentences()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == text
+    assert outcome.edits == ()
+
+
+def test_an_opening_quote_stays_with_the_sentence_it_opens() -> None:
+    text = 'Ia terbang ke Washington."Hari ini kami siap," katanya. Hari itu cerah.'
+    outcome = SplitGluedSentences()(make_doc(text))
+    assert outcome.doc is not None
+    assert (
+        outcome.doc.text
+        == 'Ia terbang ke Washington. "Hari ini kami siap," katanya. Hari itu cerah.'
+    )
+
+
+def test_a_closing_quote_stays_with_the_sentence_it_closes() -> None:
+    text = 'Ia berkata, "Kami siap."Hari itu cerah. Hari berikutnya hujan.'
+    outcome = SplitGluedSentences()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == 'Ia berkata, "Kami siap." Hari itu cerah. Hari berikutnya hujan.'
+
+
+def test_glued_paragraphs_are_still_split() -> None:
+    text = (
+        "Serangan terjadi di negara tersebutDalam pesan itu, dia bicara. Dalam hal tersebut jelas."
+    )
+    outcome = SplitGluedSentences()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == (
+        "Serangan terjadi di negara tersebut\nDalam pesan itu, dia bicara. Dalam hal tersebut jelas."
+    )
+
+
+def test_full_width_characters_are_left_alone_by_default() -> None:
+    text = "６月の会議で、代表は「はい」と答えた。"
+    assert FixText()(make_doc(text)).edits == ()
+    folded = FixText(fix_character_width=True)(make_doc(text))
+    assert folded.doc is not None
+    assert folded.doc.text.startswith("6月")
+
+
+def test_fix_text_edits_carry_ftfys_own_explanation() -> None:
+    text = "Kata dia, harga naik.\nThe Mona Lisa doesnÃ¢â‚¬â„¢t smile.\nSelesai."
+    outcome = FixText()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == "Kata dia, harga naik.\nThe Mona Lisa doesn’t smile.\nSelesai."
+    assert {e.rule for e in outcome.edits} == {"mojibake"}
+    assert all(
+        e.why.startswith("ftfy: encode sloppy-windows-1252, decode utf-8") for e in outcome.edits
+    )
+
+
+def test_a_store_date_stamp_glued_to_a_lead_removes_the_stamp_only() -> None:
+    lead = "Outlet - Lead sentence of the story, which the reporter told in full on Monday."
+    cleaned = clean_text(f" date 2024-07 {lead}\n\nSecond paragraph of the story follows here.")
+    assert (
+        cleaned.text
+        == "Lead sentence of the story, which the reporter told in full on Monday.\n\nSecond paragraph of the story follows here."
+    )
+    assert cleaned.provenance["store_date"] == "2024-07"
+    assert "photo_date" not in cleaned.provenance
+
+
+def _remove_most(doc: Document) -> Outcome:
+    return cut(
+        doc, [Span(0, len(doc.text) - 10, "greedy", "", "takes nearly everything")], step="greedy"
+    )
+
+
+def _cut_inside_a_word(doc: Document) -> Outcome:
+    at = doc.text.index("ketiga")
+    return cut(doc, [Span(at + 2, at + 4, "nibble", "", "cuts a word")], step="nibble")
+
+
+LONG = " ".join(f"Kalimat ketiga nomor {i} bercerita tentang banjir di desa." for i in range(30))
+
+
+def test_the_guard_holds_back_an_edit_that_removes_most_of_a_document() -> None:
+    chain = Chain((as_filter("greedy", _remove_most),), max_removal=0.3)
+    outcome = chain(make_doc(LONG))
+    assert outcome.doc is not None
+    assert outcome.doc.text == LONG
+    assert outcome.edits == ()
+    [suspect] = outcome.suspects
+    assert suspect.step == "greedy"
+    assert suspect.why.startswith("guard: would remove 99% of the document (max_removal 0.3); ")
+    # max_removal 1.0 turns the guard off
+    off = Chain((as_filter("greedy", _remove_most),), max_removal=1.0)(make_doc(LONG))
+    assert off.doc is not None
+    assert len(off.doc.text) == 10
+
+
+def test_the_guard_holds_back_a_cut_inside_a_word() -> None:
+    chain = Chain((as_filter("nibble", _cut_inside_a_word),), max_removal=0.3)
+    outcome = chain(make_doc(LONG))
+    assert outcome.doc is not None
+    assert outcome.doc.text == LONG
+    assert [s.why for s in outcome.suspects] == ["guard: cuts inside a word; cuts a word"]
+
+
+def test_max_removal_is_validated() -> None:
+    from cleankit.errors import SettingsError
+
+    with pytest.raises(SettingsError, match="max_removal"):
+        Settings(max_removal=0.0)
