@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 import operator
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,8 +127,9 @@ class DropRepeatedParagraphs:
     that do not end like a sentence) outside the page header. Of a set of exact or near copies
     the one inside the article body survives (the copy with the most prose neighbours; the
     first on a tie), so a teaser or subtitle goes and the body paragraph stays. A shorter
-    paragraph contained in a longer one goes only when it comes just before it (a caption or
-    standfirst repeating the lead); a pull quote further down stays. Every pair is compared
+    paragraph contained in a longer one goes only when it sits in the page header, at most
+    three paragraphs before it (a caption or standfirst repeating the lead); a pull quote or
+    a summary inside the body stays. Every pair is compared
     with exact shingle sets: there are few paragraphs, and exact is cheaper than signatures.
     """
 
@@ -167,6 +168,8 @@ class DropRepeatedParagraphs:
         for i, mine in enumerate(sets):
             if i in reasons or mine is None or not shared[i] or (i == 0 and headline):
                 continue
+            if i > first_prose:
+                break  # inside the body a contained copy is a pull quote or a summary: it stays
             for j in range(i + 1, min(i + 4, len(sets))):
                 other = sets[j]
                 if other is None or other.size <= mine.size or j in reasons:
