@@ -28,7 +28,7 @@ from cleankit.document import Document, Outcome, Span, cut, drop
 from cleankit.errors import InputError
 from cleankit.io import atomic_write
 from cleankit.normalize import headline_of
-from cleankit.text import Paragraph, block_extent, normalize_key, paragraphs, words
+from cleankit.text import Paragraph, block_extent, normalize_key, paragraphs, trim_overlaps, words
 
 __all__ = [
     "DropEmpty",
@@ -183,7 +183,7 @@ class DropRepeatedParagraphs:
         for i, (rule, why) in sorted(reasons.items()):
             start, end = block_extent(doc.text, found[i].start, found[i].end)
             spans.append(Span(start, end, rule, "", why))
-        return cut(doc, _trim_overlaps(spans), step=self.name)
+        return cut(doc, trim_overlaps(spans), step=self.name)
 
     @staticmethod
     def _structure(
@@ -270,18 +270,6 @@ def _shared(sets: Sequence[Hashes | None]) -> list[bool]:
     values, counts = np.unique(np.concatenate(present), return_counts=True)
     repeated = values[counts > 1]
     return [s is not None and bool(np.isin(s, repeated, assume_unique=True).any()) for s in sets]
-
-
-def _trim_overlaps(spans: list[Span]) -> list[Span]:
-    """Adjacent removed paragraphs can share a separator; keep each character in one span."""
-    trimmed: list[Span] = []
-    for span in sorted(spans):
-        if trimmed and span.start < trimmed[-1].end:
-            span = span._replace(start=trimmed[-1].end)
-            if span.start >= span.end:
-                continue
-        trimmed.append(span)
-    return trimmed
 
 
 @dataclass(frozen=True)
@@ -557,4 +545,4 @@ class DropSiteBoilerplate:
                         f"recurs in {count} documents of {where}",
                     )
                 )
-        return cut(doc, _trim_overlaps(spans), step=self.name)
+        return cut(doc, trim_overlaps(spans), step=self.name)

@@ -21,7 +21,7 @@ def extract_html(html: str, *, title_in_text: bool = False) -> tuple[str, dict[s
     if not text:
         raise ValueError("no article text found in HTML")
     metadata = trafilatura.extract_metadata(html)
-    meta: dict[str, Any] = {}
+    meta: dict[str, Any] = {"extractor": "trafilatura"}
     if metadata is not None:
         for key in ("title", "url", "date", "sitename"):
             value = getattr(metadata, key, None)

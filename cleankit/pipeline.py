@@ -20,6 +20,7 @@ from cleankit.dedup import (
     SiteIndex,
 )
 from cleankit.document import Document, Edit, ProvenanceValue
+from cleankit.furniture import DropPageFurniture
 from cleankit.io import Corpus, ParquetParts, write_documents
 from cleankit.manifest import SCHEMA, manifest_row, now
 from cleankit.normalize import (
@@ -61,6 +62,7 @@ def default_chain(
         SplitGluedSentences(),
         RepairStrayLetters(),
         StripRules(rules.rules, timeout=settings.rule_timeout),
+        DropPageFurniture(),
         DropRepeatedHeadline(),
         DropRepeatedParagraphs(
             threshold=settings.paragraph_threshold,

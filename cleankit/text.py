@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-__all__ = ["Paragraph", "block_extent", "normalize_key", "paragraphs", "words"]
+from cleankit.document import Span
+
+__all__ = ["Paragraph", "block_extent", "normalize_key", "paragraphs", "trim_overlaps", "words"]
 
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
@@ -54,6 +56,18 @@ def block_extent(text: str, start: int, end: int) -> tuple[int, int]:
     while before > 0 and text[before - 1] in "\n \t\r":
         before -= 1
     return before, len(text)
+
+
+def trim_overlaps(spans: list[Span]) -> list[Span]:
+    """Adjacent removed lines can share a separator; keep each character in one span."""
+    trimmed: list[Span] = []
+    for span in sorted(spans):
+        if trimmed and span.start < trimmed[-1].end:
+            span = span._replace(start=trimmed[-1].end)
+            if span.start >= span.end:
+                continue
+        trimmed.append(span)
+    return trimmed
 
 
 def words(text: str) -> list[str]:

@@ -143,7 +143,8 @@ def test_diff_shows_what_a_rule_change_does(run_dir: Path, tmp_path: Path) -> No
             "change": "edits",
             "old_status": "kept",
             "new_status": "kept",
-            "rules_gained": [],
+            # Without the rule, the furniture filter still takes the code line, by its shape.
+            "rules_gained": ["drop-page-furniture/short"],
             "rules_lost": ["strip-rules/story-code-line"],
         }
     ]
@@ -151,7 +152,7 @@ def test_diff_shows_what_a_rule_change_does(run_dir: Path, tmp_path: Path) -> No
         main, ["audit", "diff", str(run_dir / "manifest.parquet"), str(new / "manifest.parquet")]
     )
     assert cli.stdout.splitlines() == [
-        "it-2208871: edits -strip-rules/story-code-line",
+        "it-2208871: edits +drop-page-furniture/short -strip-rules/story-code-line",
         "1 document(s) changed",
     ]
 

@@ -1,0 +1,93 @@
+"""Page furniture by line shape: removed around the article, the article kept byte for byte."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleankit.document import Document
+from cleankit.furniture import DropPageFurniture, line_kind
+from cleankit.pipeline import default_chain
+from tests.conftest import make_doc
+
+LEAD = "Hujan deras sejak Senin malam merendam dua belas desa di tepi sungai, kata petugas."
+BODY = "Warga mengungsi ke balai desa dan sekolah, sementara perahu karet dikirim ke lokasi."
+HEADING = "Warga Bertahan di Atap Rumah"
+CLOSE = "Petugas meminta warga tetap waspada karena hujan diperkirakan turun lagi malam ini."
+
+
+def test_menus_stamps_and_footer_lists_go_and_the_article_stays() -> None:
+    header = (
+        "Beranda | Daerah | Nasional | Olahraga\nDAERAH\n12 Des 2024, 10:15 WIB\n2873 Kali Dibaca\n"
+    )
+    title = "Banjir Rendam Dua Belas Desa di Tepi Sungai\n"
+    article = f"{LEAD}\n{BODY}\n{HEADING}\n{CLOSE}"
+    footer = "\nBagikan\nTerpopuler\nKomentar\n#banjir #sungai"
+    doc = make_doc(header + title + article + footer)
+    outcome = DropPageFurniture()(doc)
+    assert outcome.doc is not None
+    # One separator is left where the footer began; tidy-whitespace takes it in the chain.
+    assert outcome.doc.text == title + article + "\n"
+    rules = [e.rule for e in outcome.edits]
+    assert rules == ["menu", "short", "stamp", "stamp", "short", "short", "short", "address"]
+    assert outcome.edits[0].why == (
+        "page furniture before the lead: short items between separators (a menu or breadcrumb)"
+    )
+
+
+def test_a_short_line_between_prose_paragraphs_is_a_heading_and_stays() -> None:
+    text = f"{LEAD}\n{HEADING}\n{BODY}\nBaca\n{CLOSE}"
+    assert DropPageFurniture()(make_doc(text)).edits == ()
+
+
+def test_a_pure_time_stamp_inside_the_article_goes() -> None:
+    text = f"{LEAD}\n12 Des 2024, 10:15 WIB\n{BODY}"
+    outcome = DropPageFurniture()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n{BODY}"
+
+
+def test_text_extracted_by_trafilatura_is_left_alone() -> None:
+    text = f"Beranda | Daerah | Nasional\n{LEAD}\n{BODY}"
+    assert DropPageFurniture()(make_doc(text, extractor="trafilatura")).edits == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        (LEAD, "prose"),
+        ("Posted 3:23 pm, August 10, 2018", "stamp"),
+        ("8.8K", "stamp"),
+        ("Home / World / Asia", "menu"),
+        ("info@example.org", "address"),
+        ("Latest Stories", "short"),
+        ("Banjir Rendam 12 Desa di Kabupaten Sinjai", "short"),
+    ],
+)
+def test_line_kinds(line: str, kind: str) -> None:
+    assert line_kind(line, frozenset())[0] == kind
+
+
+DEVPAGES = Path(__file__).resolve().parents[2] / "shared" / "devpages" / "pages.jsonl"
+
+
+@pytest.mark.skipif(not DEVPAGES.exists(), reason="../shared/devpages is absent")
+def test_devpages_content_sentences_survive_the_default_chain() -> None:
+    chain = default_chain(corpus_level=False)
+    total = kept = 0
+    lost = []
+    for line in DEVPAGES.read_text(encoding="utf-8").splitlines():
+        page = json.loads(line)
+        meta = {"site": page["site"], "url": page["url"]}
+        outcome = chain(
+            Document(id=page["id"], text=page["text"], language=page["lang"], meta=meta)
+        )
+        text = outcome.doc.text if outcome.doc is not None else ""
+        for sentence in page["content"]:
+            total += 1
+            kept += sentence in text
+            if sentence not in text:
+                lost.append(page["id"])
+    assert kept / total >= 0.995, lost
