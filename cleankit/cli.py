@@ -174,6 +174,16 @@ def _print_summary(summary: RunSummary) -> None:
     help="Processes for the per-document filters.",
 )
 @click.option(
+    "--title-in-text",
+    is_flag=True,
+    help="Write an HTML page's title in front of its text (it always goes to the manifest).",
+)
+@click.option(
+    "--max-removal",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    help="Hold back an edit removing more than this share of a document (default 0.3; 1.0 = off).",
+)
+@click.option(
     "--save-site-index",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save this run's site boilerplate index.",
@@ -198,6 +208,8 @@ def clean(
     workers: int,
     engine: str,
     ray_address: str | None,
+    title_in_text: bool,
+    max_removal: float | None,
 ) -> None:
     """Clean INPUTS (JSONL, .jsonl.gz, Parquet, .txt, .html files or folders) into OUT."""
     settings = load_settings(config) if config else Settings()
@@ -212,9 +224,13 @@ def clean(
         overrides["source_priority"] = tuple(source_priority)
     if seed is not None:
         overrides["seed"] = seed
+    if max_removal is not None:
+        overrides["max_removal"] = max_removal
     settings = settings.replace(**overrides)
     rules = _rule_set(rule_paths, no_builtin_rules, settings.rule_timeout)
-    corpus = read_documents(inputs, text_key=text_key, id_key=id_key)
+    corpus = read_documents(
+        inputs, text_key=text_key, id_key=id_key, title_in_text=title_in_text
+    )
     prior = SiteIndex.read(site_index) if site_index else None
     options: dict[str, Any] = {
         "settings": settings,
