@@ -228,9 +228,7 @@ def clean(
         overrides["max_removal"] = max_removal
     settings = settings.replace(**overrides)
     rules = _rule_set(rule_paths, no_builtin_rules, settings.rule_timeout)
-    corpus = read_documents(
-        inputs, text_key=text_key, id_key=id_key, title_in_text=title_in_text
-    )
+    corpus = read_documents(inputs, text_key=text_key, id_key=id_key, title_in_text=title_in_text)
     prior = SiteIndex.read(site_index) if site_index else None
     options: dict[str, Any] = {
         "settings": settings,
