@@ -49,6 +49,19 @@ def summarize(manifest: pl.DataFrame) -> dict[str, pl.DataFrame]:
         .agg(clusters=pl.len())
         .sort("size")
     )
+    suspects = (
+        manifest.select("doc_id", "suspects")
+        .explode("suspects")
+        .drop_nulls("suspects")
+        .unnest("suspects")
+        .with_columns(
+            chars=pl.col("removed").str.len_chars().cast(pl.Int64),
+            reason=pl.col("why")
+            .str.extract(r"^guard: (cuts inside a word|would remove)")
+            .replace({"would remove": "too large"})
+            .fill_null("other"),
+        )
+    )
     provenance = [
         manifest.drop_nulls(column)
         .group_by(pl.col(column).cast(pl.String).alias("value"))
@@ -76,6 +89,13 @@ def summarize(manifest: pl.DataFrame) -> dict[str, pl.DataFrame]:
             documents=pl.col("doc_id").n_unique(),
         )
         .sort("chars_removed", "step", "rule", descending=[True, False, False]),
+        "suspects": suspects.group_by("step", "rule", "reason")
+        .agg(
+            held=pl.len(),
+            chars_held=pl.col("chars").sum(),
+            documents=pl.col("doc_id").n_unique(),
+        )
+        .sort("chars_held", "step", "rule", descending=[True, False, False]),
         "clusters": clusters,
         "provenance": pl.concat(provenance).sort(
             "column", "documents", "value", descending=[False, True, False]

@@ -97,6 +97,12 @@ def _print_summary(summary: RunSummary) -> None:
         echo("edits by rule (top 10):")
         for rule, count in summary.edits_by_rule.most_common(10):
             echo(f"  {rule:<50} {count:>6}")
+    if summary.suspects:
+        held = ", ".join(f"{k} {v}" for k, v in summary.suspects.most_common(5))
+        echo(
+            f"held back by the removal guard: {sum(summary.suspects.values())} edit(s) ({held});"
+            " see `cleankit audit summary`"
+        )
     if summary.skipped:
         names = ", ".join(str(p) for p in summary.skipped[:5])
         more = f" and {len(summary.skipped) - 5} more" if len(summary.skipped) > 5 else ""

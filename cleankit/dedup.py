@@ -246,15 +246,16 @@ class DropRepeatedParagraphs:
 def _pasted(group: Sequence[int], first_prose: int) -> bool:
     """Whether copies look pasted (junk) rather than repeated by design.
 
-    A headline, lead or teaser is pasted near the top or right beside its body copy; lines
-    repeated three times or more, or far apart inside the body, are the page's own structure
-    (a meal plan's recurring rows, a refrain, a question put to each interviewee).
+    A headline, lead or teaser is pasted near the top (both copies in the page header) or
+    right beside its body copy; lines repeated three times or more, or far apart, are the
+    page's own structure (a meal plan's recurring rows, a refrain, a question put to each
+    interviewee, a call to action that opens and closes a review).
     """
     header = first_prose + 1
     if len(group) > 2:
         return all(i <= header + 1 for i in group)
     a, b = sorted(group)
-    return a <= header or b - a <= 2
+    return b <= header + 1 or b - a <= 2
 
 
 def _prose_neighbours(i: int, prose: Sequence[bool]) -> int:

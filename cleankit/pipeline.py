@@ -126,6 +126,7 @@ class RunSummary:
     chars_removed_by_step: Counter[str] = field(default_factory=Counter)
     chars_in: int = 0
     chars_out: int = 0
+    suspects: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     skipped: tuple[Path, ...] = ()
 
@@ -143,6 +144,8 @@ class RunSummary:
             self.dropped_by[row["dropped_by"]] += 1
         if record.error is not None:
             self.errors.append(str(record.error))
+        for edit in row["suspects"]:
+            self.suspects[f"{edit['step']}/{edit['rule']}"] += 1
         for edit in row["edits"]:
             self.edits_by_rule[f"{edit['step']}/{edit['rule']}"] += 1
             self.chars_removed_by_step[edit["step"]] += len(edit["removed"]) - len(edit["inserted"])

@@ -57,13 +57,29 @@ def _bars(title: str, items: list[tuple[str, int]], chart_id: str) -> str:
     )
 
 
+def _suspects(table: pl.DataFrame) -> str:
+    """Edits the removal guard held back: a person decides whether the rule or the guard is right."""
+    if table.height == 0:
+        return '<h2>Held back by the removal guard</h2><p id="suspects">none</p>'
+    head = "".join(f"<th>{html.escape(name)}</th>" for name in table.columns)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(value))}</td>" for value in row) + "</tr>"
+        for row in table.iter_rows()
+    )
+    return (
+        "<h2>Held back by the removal guard</h2>"
+        f'<table id="suspects"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    )
+
+
 def render_report(manifest: pl.DataFrame) -> str:
     """The page as a string; every number on it comes from :func:`cleankit.audit.summarize`."""
     tables = summarize(manifest)
     status = {row["status"]: row["documents"] for row in tables["status"].iter_rows(named=True)}
+    status["suspect"] = manifest.filter(pl.col("suspects").list.len() > 0).height
     cards = "".join(
         f'<div class="card" id="count-{name}"><b>{status.get(name, 0)}</b>{name}</div>'
-        for name in ("kept", "dropped", "duplicate", "error")
+        for name in ("kept", "dropped", "duplicate", "error", "suspect")
     )
     # Repairs that insert (a space between glued sentences) remove a negative count: not a bar.
     by_rule = [
@@ -90,12 +106,14 @@ def render_report(manifest: pl.DataFrame) -> str:
             html.escape(f"{row['source']}:{row['source_line']}"),
             f'<td class="n">{row["chars_in"] or 0}</td><td class="n">{row["chars_out"] or 0}</td>',
             str(len(row["edits"] or [])),
+            str(len(row["suspects"] or [])),
             html.escape(str(row["publisher"] or "")),
             html.escape(str(row["duplicate_of"] or row["error"] or "")),
         ]
         rows.append(
             f"<tr><td>{cells[0]}</td><td>{cells[1]}</td><td>{cells[2]}</td>{cells[3]}"
-            f'<td class="n">{cells[4]}</td><td>{cells[5]}</td><td>{cells[6]}</td></tr>'
+            f'<td class="n">{cells[4]}</td><td class="n">{cells[5]}</td>'
+            f"<td>{cells[6]}</td><td>{cells[7]}</td></tr>"
         )
     run_id = html.escape(str(manifest["run_id"][0])) if manifest.height else ""
     return (
@@ -104,6 +122,7 @@ def render_report(manifest: pl.DataFrame) -> str:
         f'<h1>cleankit audit</h1><p>run {run_id}: <span id="total">{manifest.height}</span> documents</p>'
         f'<div class="cards">{cards}</div>'
         + _bars("Characters removed by rule", by_rule, "chart-rules")
+        + _suspects(tables["suspects"])
         + _bars("Duplicate clusters by size", clusters, "chart-clusters")
         + _bars("Provenance", provenance, "chart-provenance")
         + '<h2>Documents</h2><p><input id="search" type="search" placeholder="filter rows" '
@@ -111,7 +130,7 @@ def render_report(manifest: pl.DataFrame) -> str:
         f"{manifest.height}</span> shown</p>"
         '<table id="documents"><thead><tr><th>doc_id</th><th>status</th><th>source</th>'
         '<th class="n">chars in</th><th class="n">chars out</th><th class="n">edits</th>'
-        "<th>publisher</th><th>duplicate of / error</th></tr></thead><tbody>"
+        '<th class="n">held</th><th>publisher</th><th>duplicate of / error</th></tr></thead><tbody>'
         + "".join(rows)
         + f"</tbody></table><script>{_SCRIPT}</script></body></html>"
     )

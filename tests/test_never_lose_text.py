@@ -154,3 +154,64 @@ def test_max_removal_is_validated() -> None:
 
     with pytest.raises(SettingsError, match="max_removal"):
         Settings(max_removal=0.0)
+
+
+GREEDY_RULE = """
+[[rule]]
+id = "greedy-tail"
+version = 1
+description = "An over-reaching user rule: everything after 'Lihat' to the end."
+pattern = '(?s)Lihat.*\\Z'
+scope = "suffix"
+language = ["*"]
+
+  [[rule.example]]
+  text = "Isi.\\nLihat semua"
+  expect = "Isi."
+
+  [[rule.example]]
+  text = "Isi saja."
+  expect = "Isi saja."
+"""
+
+
+def test_held_back_edits_are_counted_by_audit_summary_and_shown_in_the_report(
+    tmp_path: Path,
+) -> None:
+    from click.testing import CliRunner
+
+    from cleankit.audit import summarize
+    from cleankit.cli import main
+    from cleankit.manifest import read_manifest
+    from cleankit.report import render_report
+
+    body = " ".join(["Warga desa membangun jembatan bambu baru di atas sungai."] * 8)
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text(
+        '{"id": "a", "text": "Jembatan itu dibuka pagi ini. Lihat ' + body + '"}\n',
+        encoding="utf-8",
+    )
+    rules = tmp_path / "greedy.toml"
+    rules.write_text(GREEDY_RULE, encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["clean", str(corpus), "-o", str(tmp_path / "out"), "--rules", str(rules)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "held back by the removal guard: 1 edit(s) (strip-rules/greedy-tail 1)" in result.output
+    manifest = read_manifest(tmp_path / "out" / "manifest.parquet")
+    table = summarize(manifest)["suspects"]
+    assert table.select("step", "rule", "reason", "held", "documents").to_dicts() == [
+        {
+            "step": "strip-rules",
+            "rule": "greedy-tail",
+            "reason": "too large",
+            "held": 1,
+            "documents": 1,
+        }
+    ]
+    page = render_report(manifest)
+    assert '<div class="card" id="count-suspect"><b>1</b>suspect</div>' in page
+    assert "<td>greedy-tail</td><td>too large</td>" in page
+    # the text the rule wanted gone is still in the output, whole
+    out = (tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8")
+    assert body in out
