@@ -159,9 +159,10 @@ class DropRepeatedParagraphs:
         ]
         shared = _shared(sets)
         reasons: dict[int, tuple[str, str]] = {}
-        groups = [g for g in self._copies(keys, sets, shared, fixed) if _pasted(g, first_prose)]
-        for group in groups:
+        for group in self._copies(keys, sets, shared, fixed):
             keeper = max(group, key=lambda i: (_prose_neighbours(i, prose), -i))
+            if not _pasted(group, keeper, first_prose):
+                continue
             for i in group:
                 if i != keeper:
                     reasons[i] = self._copy_reason(i, keeper, keys, sets)
@@ -243,19 +244,20 @@ class DropRepeatedParagraphs:
         )
 
 
-def _pasted(group: Sequence[int], first_prose: int) -> bool:
+def _pasted(group: Sequence[int], keeper: int, first_prose: int) -> bool:
     """Whether copies look pasted (junk) rather than repeated by design.
 
-    A headline, lead or teaser is pasted near the top (both copies in the page header) or
-    right beside its body copy; lines repeated three times or more, or far apart, are the
-    page's own structure (a meal plan's recurring rows, a refrain, a question put to each
-    interviewee, a call to action that opens and closes a review).
+    A headline, lead or teaser is pasted near the top: both copies in the page header, side
+    by side, or a header copy of a line whose keeper sits further down in the body. A line
+    repeated three times or more, or a header line repeated far below it where the later copy
+    is not the body's, is the page's own structure (a meal plan's recurring rows, a refrain, a
+    question put to each interviewee, a call to action that opens and closes a review).
     """
     header = first_prose + 1
     if len(group) > 2:
         return all(i <= header + 1 for i in group)
     a, b = sorted(group)
-    return b <= header + 1 or b - a <= 2
+    return b <= header + 1 or b - a <= 2 or (a <= header and keeper == b)
 
 
 def _prose_neighbours(i: int, prose: Sequence[bool]) -> int:
