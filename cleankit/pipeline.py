@@ -61,7 +61,7 @@ def default_chain(
         NormalizeWhitespace(),
         SplitGluedSentences(),
         RepairStrayLetters(),
-        StripRules(rules.rules, timeout=settings.rule_timeout),
+        StripRules(rules.rules, timeout=settings.rule_timeout, names=rules.names),
         DropPageFurniture(),
         DropRepeatedHeadline(),
         DropRepeatedParagraphs(

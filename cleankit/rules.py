@@ -21,6 +21,7 @@ import regex
 from cleankit.document import Document, Outcome, ProvenanceValue, Span, cut
 from cleankit.errors import DocumentError, RuleError
 from cleankit.manifest import PROVENANCE_COLUMNS
+from cleankit.names import CANONICAL_COLUMNS, NameTable, load_names
 from cleankit.text import block_extent, paragraphs
 
 __all__ = [
@@ -110,6 +111,7 @@ class RuleSet:
     rules: tuple[Rule, ...]
     sha256: str
     files: tuple[str, ...] = field(default=())
+    names: NameTable = field(default_factory=NameTable)
 
 
 def builtin_rules_dir() -> Path:
@@ -158,7 +160,12 @@ def load_rules(
                 )
             seen[rule.id] = rule
             rules.append(rule)
-    return RuleSet(tuple(rules), digest.hexdigest(), tuple(str(f) for f in files))
+    names, name_files = load_names([Path(p) for p in paths if Path(p).is_dir()])
+    for path in name_files:
+        digest.update(b"names/" + path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return RuleSet(
+        tuple(rules), digest.hexdigest(), tuple(str(f) for f in [*files, *name_files]), names
+    )
 
 
 def _line_of(raw: str, needle: str, after: int = 1) -> int:
@@ -439,11 +446,13 @@ class StripRules:
     rules: tuple[Rule, ...]
     timeout: float = 1.0
     name: str = "strip-rules"
+    names: NameTable = field(default_factory=NameTable)
 
     def __call__(self, doc: Document) -> Outcome:
         """Find every rule's spans, drop overlaps, cut."""
         accepted: list[Span] = []
         provenance: dict[str, ProvenanceValue] = {}
+        source: dict[str, int] = {}  # column -> index of the span that gave its value
         starts = [p.start for p in paragraphs(doc.text)]
         leads = lead_starts(doc.text)
         for rule in self.rules:
@@ -461,7 +470,16 @@ class StripRules:
                     continue
                 accepted.append(span)
                 for column, value in captured.items():
-                    provenance.setdefault(column, value)
+                    if column not in provenance:
+                        provenance[column] = value
+                        source[column] = len(accepted) - 1
+        for column in CANONICAL_COLUMNS:
+            raw = provenance.get(column)
+            if isinstance(raw, str) and (name := self.names.canonical(raw)) != raw:
+                provenance[column] = name
+                i = source[column]
+                note = f"; {column} {raw!r} recorded as {name!r}"
+                accepted[i] = accepted[i]._replace(why=accepted[i].why + note)
         return cut(doc, accepted, step=self.name, provenance=provenance)
 
 

@@ -315,3 +315,48 @@ def test_a_call_to_action_that_opens_and_closes_a_review_stays_twice() -> None:
     assert outcome.doc is not None
     assert outcome.doc.text == text
     assert outcome.edits == ()
+
+
+@pytest.mark.parametrize(
+    ("meta", "site"),
+    [
+        ({"url": "https://m.kabarkota.co.id/berita/1"}, "kabarkota.co.id"),
+        ({"url": "https://news.harbour.co.uk/a"}, "harbour.co.uk"),
+        ({"url": "http://www.Example.com/x"}, "example.com"),
+        ({"site": "sport.example.com"}, "example.com"),
+        ({"site": "Warta Timur"}, "Warta Timur"),
+        ({"url": "http://localhost:8000/page"}, "localhost"),
+        ({"url": "http://192.168.0.4/page"}, "192.168.0.4"),
+        ({}, ""),
+    ],
+)
+def test_sites_are_registrable_domains(meta: dict[str, str], site: str) -> None:
+    from cleankit.dedup import site_of
+
+    assert site_of(Document(id="d", text="x", meta=meta)) == site
+
+
+def test_site_boilerplate_counts_subdomains_as_one_site() -> None:
+    footer = "Redaksi menerima kiriman foto warga setiap hari kerja melalui surel."
+    leads = [
+        "Pasar ikan di kota pelabuhan itu kembali ramai setelah cuaca membaik.",
+        "Harga beras di pasar induk turun untuk pertama kalinya sejak Maret.",
+        "Jembatan gantung di desa hulu sungai akhirnya selesai dibangun warga.",
+        "Sekolah dasar di pesisir utara mulai memakai perahu untuk antar murid.",
+        "Petani garam memanen lebih awal karena musim kemarau datang cepat.",
+    ]
+    hosts = ["m", "www", "news", "m", "www"]
+    docs = [
+        Document(
+            id=f"d{i}",
+            text=f"{lead}\n\n{footer}",
+            meta={"url": f"https://{host}.kabarkota.co.id/{i}"},
+        )
+        for i, (lead, host) in enumerate(zip(leads, hosts, strict=True))
+    ]
+    boilerplate = DropSiteBoilerplate(min_docs=5)
+    boilerplate.observe(docs)
+    outcome = boilerplate(docs[0])
+    assert outcome.doc is not None
+    assert outcome.doc.text == leads[0]
+    assert outcome.edits[0].why == "recurs in 5 documents of site kabarkota.co.id"
