@@ -7,12 +7,17 @@ atomic: a crash leaves either the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import datetime
+import decimal
 import gzip
 import json
 import os
+import re
 import shutil
 import tempfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,11 +85,13 @@ class Corpus:
     id_key: str = "id"
     skipped: tuple[Path, ...] = field(default=())
     title_in_text: bool = False
+    #: Per file, the name made-up ids start from: its path relative to the input it came from.
+    labels: tuple[str, ...] = field(default=())
 
     def __iter__(self) -> Iterator[Document | DocumentError]:
         seen: dict[str, str] = {}
-        for path in self.paths:
-            for item in self._read(path):
+        for number, path in enumerate(self.paths):
+            for item in self._read(number, path):
                 if isinstance(item, Document):
                     where = f"{item.source}:{item.line}"
                     if item.id in seen:
@@ -126,10 +133,14 @@ class Corpus:
         path = Path(shard.path)
         if shard.span is not None:
             yield from _read_jsonl(
-                path, text_key=self.text_key, id_key=self.id_key, span=shard.span
+                path,
+                text_key=self.text_key,
+                id_key=self.id_key,
+                span=shard.span,
+                label=self._label(shard.file, path),
             )
         else:
-            yield from self._read(path)
+            yield from self._read(shard.file, path)
 
     def estimate_records(self) -> int:
         """A cheap upper estimate of the record count, for a progress bar (lines, Parquet rows)."""
@@ -150,16 +161,20 @@ class Corpus:
                 total += 1  # the reader reports the problem itself
         return total
 
-    def _read(self, path: Path) -> Iterator[Document | DocumentError]:
+    def _label(self, number: int, path: Path) -> str:
+        return self.labels[number] if number < len(self.labels) else path.name
+
+    def _read(self, number: int, path: Path) -> Iterator[Document | DocumentError]:
         kind = _kind(path)
+        label = self._label(number, path)
         if kind == "jsonl":
-            yield from _read_jsonl(path, text_key=self.text_key, id_key=self.id_key)
+            yield from _read_jsonl(path, text_key=self.text_key, id_key=self.id_key, label=label)
         elif kind == "parquet":
-            yield from _read_parquet(path, text_key=self.text_key, id_key=self.id_key)
+            yield from _read_parquet(path, text_key=self.text_key, id_key=self.id_key, label=label)
         elif kind == "txt":
-            yield _read_txt(path)
+            yield _read_txt(path, stem=_without_suffix(label))
         elif kind == "html":
-            yield _read_html(path, title_in_text=self.title_in_text)
+            yield _read_html(path, title_in_text=self.title_in_text, stem=_without_suffix(label))
 
 
 def read_documents(
@@ -180,12 +195,15 @@ def read_documents(
     if isinstance(paths, str | Path):
         paths = [paths]
     files: list[Path] = []
+    labels: list[str] = []
     skipped: list[Path] = []
     for given in paths:
         path = Path(given)
         if path.is_dir():
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 (files if _kind(child) else skipped).append(child)
+                if _kind(child):
+                    labels.append(child.relative_to(path).as_posix())
         elif path.is_file():
             if _kind(path) is None:
                 raise InputError(
@@ -193,6 +211,7 @@ def read_documents(
                     path=str(path),
                 )
             files.append(path)
+            labels.append(path.name)
         else:
             raise InputError("no such file or folder", path=str(path))
     return Corpus(
@@ -201,7 +220,25 @@ def read_documents(
         id_key=id_key,
         skipped=tuple(skipped),
         title_in_text=title_in_text,
+        labels=_unique_labels(files, labels),
     )
+
+
+def _unique_labels(files: Sequence[Path], labels: Sequence[str]) -> tuple[str, ...]:
+    """Labels relative to their inputs; two files that would share one (a/news.jsonl and
+    b/news.jsonl given by name) are labelled by their paths as given instead."""
+    counts = Counter(labels)
+    return tuple(
+        label if counts[label] == 1 else path.as_posix()
+        for path, label in zip(files, labels, strict=True)
+    )
+
+
+def _without_suffix(label: str) -> str:
+    """'a/index.html' -> 'a/index': what a page's made-up id has been (its stem), with its folder."""
+    head, _, name = label.rpartition("/")
+    stem = Path(name).stem
+    return f"{head}/{stem}" if head else stem
 
 
 def _open_lines(path: Path) -> IO[bytes]:
@@ -211,7 +248,13 @@ def _open_lines(path: Path) -> IO[bytes]:
 
 
 def _record_to_document(
-    record: Mapping[str, Any], *, path: str, line: int, text_key: str, id_key: str
+    record: Mapping[str, Any],
+    *,
+    path: str,
+    line: int,
+    text_key: str,
+    id_key: str,
+    label: str | None = None,
 ) -> Document:
     if text_key not in record:
         keys = ", ".join(sorted(record)) or "none"
@@ -227,8 +270,8 @@ def _record_to_document(
         )
     raw_id = record.get(id_key)
     if raw_id is None:
-        doc_id = f"{Path(path).name}:{line}"
-    elif isinstance(raw_id, str | int):
+        doc_id = f"{label or Path(path).name}:{line}"
+    elif isinstance(raw_id, str | int) and not isinstance(raw_id, bool):
         doc_id = str(raw_id)
     else:
         raise DocumentError(
@@ -249,7 +292,12 @@ def _record_to_document(
 
 
 def _read_jsonl(
-    path: Path, *, text_key: str, id_key: str, span: tuple[int, int, int] | None = None
+    path: Path,
+    *,
+    text_key: str,
+    id_key: str,
+    span: tuple[int, int, int] | None = None,
+    label: str | None = None,
 ) -> Iterator[Document | DocumentError]:
     """Records of a JSONL file; ``span`` = (start byte, end byte, first line number) reads a shard."""
     name = str(path)
@@ -267,6 +315,8 @@ def _read_jsonl(
                     continue
                 try:
                     line = _decode(raw, name, number).rstrip("\r\n")
+                    if number == 1:
+                        line = line.removeprefix("\ufeff")  # a byte order mark, not data
                     try:
                         record = json.loads(line)
                     except json.JSONDecodeError as error:
@@ -275,6 +325,8 @@ def _read_jsonl(
                             path=name,
                             line=number,
                         ) from None
+                    if _SURROGATE_ESCAPE.search(line):
+                        _refuse_lone_surrogates(record, path=name, line=number)
                     if not isinstance(record, dict):
                         raise DocumentError(
                             f"expected a JSON object, found {type(record).__name__}",
@@ -282,13 +334,38 @@ def _read_jsonl(
                             line=number,
                         )
                     yield _record_to_document(
-                        record, path=name, line=number, text_key=text_key, id_key=id_key
+                        record,
+                        path=name,
+                        line=number,
+                        text_key=text_key,
+                        id_key=id_key,
+                        label=label,
                     )
                 except DocumentError as error:
                     yield error
     except (OSError, EOFError) as error:
         # A truncated .gz ends the file; the records before it were already yielded.
         yield DocumentError(f"cannot read: {error}", path=name)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+def _refuse_lone_surrogates(record: Mapping[str, Any], *, path: str, line: int) -> None:
+    """JSON may escape half of a surrogate pair ("\\ud800"): Python decodes it to a string
+    that no UTF-8 writer accepts. Such a record is an error row, not a crash after the output
+    was half written. Escaped pairs that make one character are fine."""
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        char = error.object[error.start : error.end]
+        code = f"\\u{ord(char[0]):04x}" if char else "?"
+        raise DocumentError(
+            f"a lone surrogate escape ({code}) is not a Unicode character; "
+            "repair the producer or remove the record",
+            path=path,
+            line=line,
+        ) from None
 
 
 def _lines_until(handle: IO[bytes], budget: int) -> Iterator[bytes]:
@@ -302,7 +379,9 @@ def _lines_until(handle: IO[bytes], budget: int) -> Iterator[bytes]:
 _PARQUET_SLICE = 10_000
 
 
-def _read_parquet(path: Path, *, text_key: str, id_key: str) -> Iterator[Document | DocumentError]:
+def _read_parquet(
+    path: Path, *, text_key: str, id_key: str, label: str | None = None
+) -> Iterator[Document | DocumentError]:
     """Rows of a Parquet file, read a slice at a time so a large file never sits in memory."""
     name = str(path)
     try:
@@ -326,13 +405,13 @@ def _read_parquet(path: Path, *, text_key: str, id_key: str) -> Iterator[Documen
                 continue
             try:
                 yield _record_to_document(
-                    row, path=name, line=number, text_key=text_key, id_key=id_key
+                    row, path=name, line=number, text_key=text_key, id_key=id_key, label=label
                 )
             except DocumentError as error:
                 yield error
 
 
-def _read_txt(path: Path) -> Document | DocumentError:
+def _read_txt(path: Path, *, stem: str | None = None) -> Document | DocumentError:
     name = str(path)
     try:
         text = _decode(path.read_bytes(), name, 1)
@@ -343,10 +422,12 @@ def _read_txt(path: Path) -> Document | DocumentError:
     title = text.split("\n", 1)[0].strip()
     # The first line is the title, and stays in the text: nothing of the input is hidden from
     # the filters, and restore() gives back the file byte for byte.
-    return Document(id=path.stem, text=text, source=name, line=1, meta={"title": title})
+    return Document(id=stem or path.stem, text=text, source=name, line=1, meta={"title": title})
 
 
-def _read_html(path: Path, *, title_in_text: bool = False) -> Document | DocumentError:
+def _read_html(
+    path: Path, *, title_in_text: bool = False, stem: str | None = None
+) -> Document | DocumentError:
     name = str(path)
     try:
         html = _decode(path.read_bytes(), name, 1)
@@ -360,7 +441,7 @@ def _read_html(path: Path, *, title_in_text: bool = False) -> Document | Documen
         text, meta = extract_html(html, title_in_text=title_in_text)
     except ValueError as error:
         return DocumentError(str(error), path=name, line=1)
-    return Document(id=path.stem, text=text, source=name, line=1, meta=meta)
+    return Document(id=stem or path.stem, text=text, source=name, line=1, meta=meta)
 
 
 @contextlib.contextmanager
@@ -439,6 +520,26 @@ def _output_row(doc: Document) -> dict[str, Any]:
     return {"id": doc.id, "text": doc.text, "source": doc.source, "meta": dict(doc.meta)}
 
 
+def _json_value(value: Any) -> Any:
+    """JSON for the extra column types Parquet carries and JSON lacks: the value as an ISO or
+    base64 string, with its type beside it, so nothing is lost and nothing crashes."""
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        return {"$type": type(value).__name__, "value": value.isoformat()}
+    if isinstance(value, datetime.timedelta):
+        return {"$type": "timedelta", "value": value.total_seconds()}
+    if isinstance(value, decimal.Decimal):
+        return {"$type": "decimal", "value": str(value)}
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"$type": "binary", "value": base64.b64encode(bytes(value)).decode("ascii")}
+    if isinstance(value, pl.Series):
+        return value.to_list()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_json_value)
+
+
 OUTPUT_SCHEMA = pl.Schema(
     {"id": pl.String(), "text": pl.String(), "source": pl.String(), "meta": pl.String()}
 )
@@ -453,7 +554,7 @@ def write_documents(docs: Iterable[Document], path: str | Path) -> int:
         try:
             for doc in docs:
                 row = _output_row(doc)
-                row["meta"] = json.dumps(row["meta"], ensure_ascii=False, sort_keys=True)
+                row["meta"] = _dumps(row["meta"])
                 parts.add(row)
                 count += 1
         except BaseException:
@@ -463,7 +564,7 @@ def write_documents(docs: Iterable[Document], path: str | Path) -> int:
         return count
     with atomic_write(target, "w") as handle:
         for doc in docs:
-            handle.write(json.dumps(_output_row(doc), ensure_ascii=False, sort_keys=True) + "\n")
+            handle.write(_dumps(_output_row(doc)) + "\n")
             count += 1
     return count
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import math
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
@@ -57,7 +58,11 @@ class Settings:
         )
         _check(self.keep in KEEP_POLICIES, "keep", f"must be one of {', '.join(KEEP_POLICIES)}")
         _check(self.site_min_docs >= 2, "site_min_docs", "must be at least 2")
-        _check(self.rule_timeout > 0, "rule_timeout", "must be positive")
+        _check(
+            math.isfinite(self.rule_timeout) and 0 < self.rule_timeout <= 3600,
+            "rule_timeout",
+            "must be a number of seconds above 0 and at most 3600",
+        )
         _check(0.0 < self.max_removal <= 1.0, "max_removal", "must be in (0, 1]")
         _check(
             self.unicode_normalization in ("NFC", "NFKC", "NFD", "NFKD", "none"),

@@ -34,7 +34,7 @@ WITHOUT = {
     "wire-en-0931": ["Wednesday, October 9", "(Reuters)", "\u00e2\u0080", "Reporting by"],
     "antara-7732": ["TOMOHON (ANTARA) -", "(Foto:", "Pewarta"],
     "coastline-4410": ["on Monday\n", "month.l", "Read also"],
-    "kabarnusa-pasar-apung": [
+    "pages/kabarnusa-pasar-apung": [
         "Beranda",
         "Rabu, 25 September",
         "Kabarnusa.com, Makassar -",
@@ -52,7 +52,7 @@ WITH = {
     "wire-en-0931": "\u201cWe are comfortable with where prices are,\u201d he said.",
     "antara-7732": "setelah mencatat peningkatan gempa vulkanik.\n\nKepala pos pengamatan",
     "coastline-4410": "Passengers board the first ferry to Karimun since the storm closed the route on Monday, port officials said",
-    "kabarnusa-pasar-apung": "Pasar Apung Lahir Kembali di Sungai Tallo\nPuluhan perahu pedagang",
+    "pages/kabarnusa-pasar-apung": "Pasar Apung Lahir Kembali di Sungai Tallo\nPuluhan perahu pedagang",
 }
 
 

@@ -1,0 +1,126 @@
+"""Hostile input that once crashed a run or lost a record (issue #13): each is now a clean
+result or one error row, and the other records come through."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import math
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from cleankit.cli import main
+from cleankit.errors import SettingsError
+from cleankit.manifest import read_manifest
+from cleankit.settings import Settings
+
+
+def _clean(tmp_path: Path, *inputs: Path, extra: tuple[str, ...] = ()) -> tuple[int, str]:
+    result = CliRunner().invoke(
+        main, ["clean", *map(str, inputs), "-o", str(tmp_path / "out"), *extra]
+    )
+    return result.exit_code, result.output
+
+
+def test_a_lone_surrogate_escape_is_an_error_row_and_the_run_finishes(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text(
+        '{"id": "a", "text": "Harga beras \\ud800 turun."}\n'
+        '{"id": "b", "text": "Jembatan baru dibuka pagi ini. \\ud83d\\ude00"}\n',
+        encoding="utf-8",
+    )
+    code, output = _clean(tmp_path, corpus)
+    assert code == 1  # a record failed; the run itself finished
+    assert f"{corpus}:1: a lone surrogate escape (\\ud800) is not a Unicode character" in output
+    manifest = read_manifest(tmp_path / "out" / "manifest.parquet")
+    assert dict(manifest.select("doc_id", "status").iter_rows()) == {
+        f"{corpus}:1": "error",
+        "b": "kept",
+    }
+    [kept] = (tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert json.loads(kept)["text"] == "Jembatan baru dibuka pagi ini. \U0001f600"
+
+
+def test_a_byte_order_mark_does_not_cost_the_first_record(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_bytes(b'\xef\xbb\xbf{"id": "a", "text": "first"}\n{"id": "b", "text": "second"}\n')
+    code, _ = _clean(tmp_path, corpus)
+    assert code == 0
+    manifest = read_manifest(tmp_path / "out" / "manifest.parquet")
+    assert manifest.get_column("doc_id").to_list() == ["a", "b"]
+    assert manifest.get_column("status").to_list() == ["kept", "kept"]
+
+
+def test_a_boolean_id_is_an_error_row(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text('{"id": true, "text": "x"}\n{"id": 7, "text": "y"}\n', encoding="utf-8")
+    code, output = _clean(tmp_path, corpus)
+    assert code == 1
+    assert f"{corpus}:1: field 'id' must be a string or integer, not bool" in output
+    manifest = read_manifest(tmp_path / "out" / "manifest.parquet")
+    assert manifest.filter(pl.col("status") == "kept").get_column("doc_id").to_list() == ["7"]
+
+
+@pytest.mark.parametrize("output_format", ["jsonl", "parquet"])
+def test_parquet_extra_columns_of_any_type_are_carried_with_their_type(
+    tmp_path: Path, output_format: str
+) -> None:
+    corpus = tmp_path / "in.parquet"
+    pl.DataFrame(
+        {
+            "id": ["a"],
+            "text": ["Harga beras turun di pasar induk."],
+            "date": [datetime.date(2024, 1, 2)],
+            "ts": [datetime.datetime(2024, 1, 2, 3, 4, 5)],
+            "amount": [decimal.Decimal("1.50")],
+            "blob": [b"\x00\x01"],
+        }
+    ).write_parquet(corpus)
+    code, output = _clean(tmp_path, corpus, extra=("--format", output_format))
+    assert code == 0, output
+    target = tmp_path / "out" / f"documents.{output_format}"
+    if output_format == "jsonl":
+        meta = json.loads(target.read_text(encoding="utf-8"))["meta"]
+    else:
+        meta = json.loads(pl.read_parquet(target).get_column("meta")[0])
+    assert meta == {
+        "date": {"$type": "date", "value": "2024-01-02"},
+        "ts": {"$type": "datetime", "value": "2024-01-02T03:04:05"},
+        "amount": {"$type": "decimal", "value": "1.50"},
+        "blob": {"$type": "binary", "value": "AAE="},
+    }
+
+
+@pytest.mark.parametrize("value", [math.inf, math.nan, 0.0, -1.0])
+def test_rule_timeout_must_be_a_finite_positive_number(value: float) -> None:
+    with pytest.raises(SettingsError, match="rule_timeout"):
+        Settings(rule_timeout=value)
+
+
+def test_made_up_ids_are_unique_per_path_relative_to_the_input(tmp_path: Path) -> None:
+    from cleankit.io import read_documents
+
+    root = tmp_path / "in"
+    for folder in ("a", "b"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "news.jsonl").write_text(
+            f'{{"text": "Kabar dari folder {folder}."}}\n', encoding="utf-8"
+        )
+        (root / folder / "index.html").write_text(
+            "<html><body><article><p>Puluhan perahu pedagang kembali memenuhi sungai setiap "
+            f"Minggu pagi di folder {folder}, kata warga desa yang ikut berjualan.</p>"
+            "</article></body></html>",
+            encoding="utf-8",
+        )
+    ids = [getattr(item, "id", str(item)) for item in read_documents(root)]
+    assert ids == ["a/index", "a/news.jsonl:1", "b/index", "b/news.jsonl:1"]
+    # two files of one name given by name are told apart by their paths as given
+    given = [root / "a" / "news.jsonl", root / "b" / "news.jsonl"]
+    ids = [getattr(item, "id", str(item)) for item in read_documents(given)]
+    assert ids == [f"{given[0].as_posix()}:1", f"{given[1].as_posix()}:1"]
+    # one file given by name keeps the short form
+    assert [d.id for d in read_documents(given[0])] == ["news.jsonl:1"]  # type: ignore[union-attr]
