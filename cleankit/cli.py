@@ -18,7 +18,7 @@ import polars as pl
 from cleankit import __version__, audit
 from cleankit.chain import Record
 from cleankit.dedup import SiteIndex
-from cleankit.errors import CleankitError, SettingsError
+from cleankit.errors import CleankitError, InputError, RuleError, SettingsError
 from cleankit.io import atomic_write, read_documents, read_output
 from cleankit.manifest import read_manifest
 from cleankit.pipeline import RunSummary, clean_corpus
@@ -26,6 +26,13 @@ from cleankit.rules import builtin_rules_dir, check_examples, load_rules
 from cleankit.settings import KEEP_POLICIES, Settings, load_settings
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _UsageProblem(click.ClickException):
+    """A mistake in what was asked (a missing input, a bad rule file, an output inside an
+    input): one line, exit 2 like any usage error, without click's usage banner."""
+
+    exit_code = 2
 
 
 def _friendly(command: F) -> F:
@@ -37,6 +44,8 @@ def _friendly(command: F) -> F:
             return command(*args, **kwargs)
         except SettingsError as error:
             raise click.UsageError(str(error)) from None
+        except (InputError, RuleError) as error:
+            raise _UsageProblem(str(error)) from None
         except CleankitError as error:
             raise click.ClickException(str(error)) from None
 

@@ -87,6 +87,8 @@ class Corpus:
     title_in_text: bool = False
     #: Per file, the name made-up ids start from: its path relative to the input it came from.
     labels: tuple[str, ...] = field(default=())
+    #: The folders given as inputs (an output folder must not lie inside one).
+    roots: tuple[Path, ...] = field(default=())
 
     def __iter__(self) -> Iterator[Document | DocumentError]:
         seen: dict[str, str] = {}
@@ -221,6 +223,7 @@ def read_documents(
         skipped=tuple(skipped),
         title_in_text=title_in_text,
         labels=_unique_labels(files, labels),
+        roots=tuple(Path(p) for p in paths if Path(p).is_dir()),
     )
 
 
@@ -444,6 +447,14 @@ def _read_html(
     return Document(id=stem or path.stem, text=text, source=name, line=1, meta=meta)
 
 
+def _file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file: 0666 less the umask. mkstemp makes
+    its files 0600, which would hide every output from the user's group whatever the umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
     """Write to a temporary file beside ``path`` and rename it into place only on success."""
@@ -451,6 +462,7 @@ def atomic_write(path: str | Path, mode: str = "wb") -> Iterator[IO[Any]]:
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
+        Path(temp).chmod(_file_mode())
         handle: IO[Any] = (
             os.fdopen(fd, mode) if "b" in mode else os.fdopen(fd, mode, encoding="utf-8")
         )
@@ -503,6 +515,7 @@ class ParquetParts:
             )
             os.close(fd)
             try:
+                Path(temp).chmod(_file_mode())
                 pl.scan_parquet(self._parts).sink_parquet(temp, statistics=False)
                 Path(temp).replace(self.path)
             except BaseException:

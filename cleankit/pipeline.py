@@ -20,6 +20,7 @@ from cleankit.dedup import (
     SiteIndex,
 )
 from cleankit.document import Document, Edit, ProvenanceValue
+from cleankit.errors import InputError
 from cleankit.furniture import DropPageFurniture
 from cleankit.io import Corpus, ParquetParts, write_documents
 from cleankit.manifest import SCHEMA, manifest_row, now
@@ -158,6 +159,27 @@ def run_options(settings: Settings, rules: RuleSet, **extra: Any) -> str:
     return json.dumps(options, sort_keys=True, ensure_ascii=False)
 
 
+def _check_output_paths(
+    corpus: Corpus, out: Path, summary: RunSummary, save_site_index: str | Path | None
+) -> None:
+    """Refuse outputs that would feed the next run or overwrite each other, before any work."""
+    where = out.resolve()
+    for root in corpus.roots:
+        folder = root.resolve()
+        if where == folder or folder in where.parents:
+            raise InputError(
+                f"output folder {out} is inside input folder {root}: the next run would read "
+                "this run's output as input; choose an output folder outside the inputs"
+            )
+    if save_site_index is not None:
+        index = Path(save_site_index).resolve()
+        if index in (summary.output.resolve(), summary.manifest.resolve()):
+            raise InputError(
+                f"--save-site-index {save_site_index} would overwrite this run's output; "
+                "choose another path"
+            )
+
+
 def clean_corpus(
     corpus: Corpus,
     out_dir: str | Path,
@@ -203,6 +225,7 @@ def clean_corpus(
     )
     if output_format not in ("jsonl", "parquet"):
         raise ValueError(f"unknown output format {output_format!r}; expected jsonl or parquet")
+    _check_output_paths(corpus, out, summary, save_site_index)
     if engine == "ray":
         from cleankit.ray_engine import ray_records
 

@@ -58,7 +58,7 @@ def test_bad_records_are_reported_counted_and_exit_1(
 
 def test_missing_input_is_a_one_line_error(tmp_path: Path) -> None:
     result = run("clean", tmp_path / "nope.jsonl", "-o", tmp_path / "out")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a usage error (#13)
     assert result.stderr == f"Error: {tmp_path / 'nope.jsonl'}: no such file or folder\n"
 
 
@@ -102,7 +102,7 @@ def test_explain_a_duplicate_and_an_unknown_id(sample_out: Path) -> None:
     result = run("explain", "aggregator-9001", "--manifest", sample_out / "manifest.parquet")
     assert result.stdout.splitlines()[1] == "  duplicate of voi-en-5521 (jaccard 1.00)"
     missing = run("explain", "nope", "--manifest", sample_out / "manifest.parquet")
-    assert missing.exit_code == 1
+    assert missing.exit_code == 2
     assert missing.stderr == "Error: no document 'nope' in the manifest\n"
 
 

@@ -124,3 +124,50 @@ def test_made_up_ids_are_unique_per_path_relative_to_the_input(tmp_path: Path) -
     assert ids == [f"{given[0].as_posix()}:1", f"{given[1].as_posix()}:1"]
     # one file given by name keeps the short form
     assert [d.id for d in read_documents(given[0])] == ["news.jsonl:1"]  # type: ignore[union-attr]
+
+
+def test_an_output_folder_inside_an_input_folder_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "news.jsonl").write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["clean", str(root), "-o", str(root / "out")])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"Error: output folder {root / 'out'} is inside input folder {root}: the next run would "
+        "read this run's output as input; choose an output folder outside the inputs\n"
+    )
+    assert not (root / "out").exists()
+
+
+def test_a_site_index_path_that_is_an_output_is_refused(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main,
+        ["clean", str(corpus), "-o", str(out), "--save-site-index", str(out / "manifest.parquet")],
+    )
+    assert result.exit_code == 2
+    assert "would overwrite this run's output" in result.stderr
+
+
+def test_outputs_follow_the_umask(tmp_path: Path) -> None:
+    import os
+
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text('{"id": "a", "text": "x"}\n', encoding="utf-8")
+    old = os.umask(0o022)
+    try:
+        for output_format in ("jsonl", "parquet"):
+            out = tmp_path / output_format
+            code, _ = _clean_to(out, corpus, "--format", output_format)
+            assert code == 0
+            for name in (f"documents.{output_format}", "manifest.parquet"):
+                assert (out / name).stat().st_mode & 0o777 == 0o644, name
+    finally:
+        os.umask(old)
+
+
+def _clean_to(out: Path, *args: str | Path) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["clean", *map(str, args), "-o", str(out)])
+    return result.exit_code, result.output
