@@ -52,6 +52,7 @@ _RULE_FIELDS = {
     "first_lines": False,
     "last_lines": False,
     "position": False,
+    "requires": False,
     "example": True,
 }
 _EXAMPLE_FIELDS = {"text": True, "expect": True, "provenance": False, "note": False, "xfail": False}
@@ -94,6 +95,7 @@ class Rule:
     path: str
     line: int
     position: str = "anywhere"
+    requires: regex.Pattern[str] | None = None
 
     def applies_to(self, language: str | None) -> bool:
         """Rules run on documents of their languages; a document of unknown language gets all."""
@@ -290,6 +292,21 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
     if position not in POSITIONS:
         raise fail(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
     examples = _build_examples(table["example"], raw=raw, line=line, fail=fail)
+    requires = None
+    if "requires" in table:
+        requires_line = _line_of(raw, "requires", line)
+        if not isinstance(table["requires"], str) or not table["requires"]:
+            raise fail("requires must be a non-empty string", requires_line)
+        try:
+            requires = regex.compile(table["requires"], regex.VERSION0)
+        except regex.error as error:
+            raise fail(f"requires does not compile: {error}", requires_line) from None
+        for number, example in enumerate(examples):
+            if pattern.search(example.text) and not requires.search(example.text):
+                raise fail(
+                    f"requires does not hold on example {number}, where the pattern matches",
+                    requires_line,
+                )
     return Rule(
         id=rule_id,
         version=table["version"],
@@ -306,6 +323,7 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         path=path,
         line=line,
         position=position,
+        requires=requires,
     )
 
 
@@ -392,6 +410,8 @@ def rule_spans(
     ``last_lines``, and ``leads`` those of its prose lines, for ``position``; callers running
     many rules over one text pass them in once.
     """
+    if rule.requires is not None and not rule.requires.search(text):
+        return []
     if leads is None and rule.position != "anywhere":
         leads = lead_starts(text)
     allowed: set[int] | None = None
@@ -409,9 +429,22 @@ def rule_spans(
     if rule.last_lines and starts:
         lowest = starts[max(0, len(starts) - rule.last_lines)]
     found: list[tuple[Span, dict[str, ProvenanceValue]]] = []
+    # Matches must start at or after ``lowest``; starting the scan there changes nothing else.
+    # A rule bound to lead lines scans only those lines: a few lines instead of the document.
+    windows: list[tuple[int, int]] = [(lowest, len(text))]
+    if allowed is not None:
+        windows = [
+            (line, _line_end(text, line))
+            for line in sorted({_line_start(text, at) for at in allowed})
+            if _line_end(text, line) >= lowest
+        ]
     try:
-        # Matches must start at or after ``lowest``; starting the scan there changes nothing else.
-        for match in rule.pattern.finditer(text, lowest, timeout=timeout):
+        matches = (
+            match
+            for pos, endpos in windows
+            for match in rule.pattern.finditer(text, max(pos, lowest), endpos, timeout=timeout)
+        )
+        for match in matches:
             if match.start() == match.end() or not lowest <= match.start() <= highest:
                 continue
             if allowed is not None and _line_start(text, match.start()) not in allowed:
@@ -428,6 +461,12 @@ def rule_spans(
             f"rule {rule.id!r} ({rule.where()}) ran longer than {timeout}s on this document"
         ) from None
     return found
+
+
+def _line_end(text: str, at: int) -> int:
+    """Where the line holding ``at`` ends (its newline, or the end of the text)."""
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
 
 
 def _line_start(text: str, at: int) -> int:

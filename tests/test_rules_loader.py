@@ -147,3 +147,21 @@ def test_a_hostile_rule_times_out_instead_of_hanging(tmp_path: Path) -> None:
     strip = StripRules(rules.rules, timeout=0.05)
     with pytest.raises(DocumentError, match=r"rule 'story-code-line' .* ran longer than 0.05s"):
         strip(Document("d", "a" * 50, source="in.jsonl", line=4))
+
+
+def test_requires_is_a_prefilter_that_must_hold_on_the_examples(tmp_path: Path) -> None:
+    from cleankit.rules import rule_spans
+
+    good = GOOD.replace('scope = "line"', "requires = 'Story Code'\nscope = \"line\"")
+    [rule] = load_rules(write(tmp_path, good)).rules
+    assert rule.requires is not None
+    assert [s.rule for s, _ in rule_spans(rule, "Story Code : 5\nBody.", timeout=1.0)] == [
+        "story-code-line"
+    ]
+    assert rule_spans(rule, "Body only.", timeout=1.0) == []
+    wrong = GOOD.replace('scope = "line"', "requires = 'Code Story'\nscope = \"line\"")
+    path = write(tmp_path, wrong, "wrong.toml")
+    assert error_of(path) == (
+        f'{path}:6: rule "story-code-line": requires does not hold on example 0, '
+        "where the pattern matches"
+    )
