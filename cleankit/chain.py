@@ -110,9 +110,10 @@ def _flat_names(filters: Sequence[Filter]) -> list[str]:
 class Chain:
     """Filters run in order; stops at the first drop. A chain is a filter itself.
 
-    ``max_removal`` guards every editing step: a step whose edits would remove more than that
-    share of the document's characters is not applied, and neither is a single edit that cuts
-    inside a word; both come back as ``Outcome.suspects`` instead. Removing is the risky act,
+    ``max_removal`` guards every editing step: an edit that would remove more than that share
+    of the document's visible characters (and at least ``GUARD_MIN_CHARS``) is not applied, and
+    neither is an edit that cuts inside a word; both come back as ``Outcome.suspects`` and the
+    step's other edits apply. Removing is the risky act,
     so a surprising removal is reported for a person to judge rather than carried out. Whole
     document drops (duplicates, empty texts) are decisions of their own and are not guarded.
     ``1.0`` turns the guard off.

@@ -29,7 +29,16 @@ from cleankit.document import Document, Outcome, Span, cut, drop
 from cleankit.errors import InputError
 from cleankit.io import atomic_write
 from cleankit.normalize import headline_of
-from cleankit.text import Paragraph, block_extent, normalize_key, paragraphs, trim_overlaps, words
+from cleankit.text import (
+    LONG_PROSE_WORDS,
+    Paragraph,
+    block_extent,
+    normalize_key,
+    paragraphs,
+    reads_as_prose,
+    trim_overlaps,
+    words,
+)
 
 __all__ = [
     "DropEmpty",
@@ -134,12 +143,6 @@ _LIST_ITEM = re.compile(
 _TERMINAL = (".", "!", "?", '"', "”", "’", ")", "»")
 
 
-def _is_prose(text: str, words: int) -> bool:
-    """A reporting paragraph: long enough, and ending like a sentence (or long anyway)."""
-    stripped = text.rstrip()
-    return words >= _STRUCTURE_WORDS and (stripped.endswith(_TERMINAL) or words >= 20)
-
-
 @dataclass(frozen=True)
 class DropRepeatedParagraphs:
     """Remove paragraphs that are junk copies of another: a headline, lead, caption or teaser.
@@ -168,7 +171,7 @@ class DropRepeatedParagraphs:
         headline = headline_of(doc)
         keys = [normalize_key(p.text) for p in found]
         counts = [len(k.split()) for k in keys]
-        prose = [_is_prose(p.text, n) for p, n in zip(found, counts, strict=True)]
+        prose = [reads_as_prose(p.text, n, _TERMINAL) for p, n in zip(found, counts, strict=True)]
         first_prose = prose.index(True) if True in prose else len(found)
         fixed = [
             self._structure(i, found, counts, in_header=i < first_prose) for i in range(len(found))
@@ -221,7 +224,7 @@ class DropRepeatedParagraphs:
         short_after = i + 1 < len(found) and counts[i + 1] < _STRUCTURE_WORDS
         if short_before and short_after:
             return True
-        return not text.endswith(_TERMINAL) and not in_header and counts[i] < 20
+        return not text.endswith(_TERMINAL) and not in_header and counts[i] < LONG_PROSE_WORDS
 
     def _copies(
         self,

@@ -21,11 +21,17 @@ from functools import lru_cache
 import regex as re
 
 from cleankit.document import Document, Outcome, Span, cut
-from cleankit.text import Paragraph, block_extent, paragraphs, trim_overlaps
+from cleankit.text import (
+    Paragraph,
+    block_extent,
+    letter_words,
+    paragraphs,
+    reads_as_prose,
+    trim_overlaps,
+)
 
 __all__ = ["DropPageFurniture", "line_kind"]
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _TERMINAL = (".", "!", "?", '"', "”", "’", ")", "»", "…")
 # Month names and their usual short forms in the languages of the stoplists (id, ms, en, es,
 # fr, de, pt, it, nl); a short form must end the word ("Des" and "Des." count, "Desa" does not).
@@ -64,17 +70,13 @@ def _stopwords(language: str | None) -> frozenset[str]:
     return frozenset(stopwordsiso.stopwords(language))
 
 
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text)
-
-
 def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
     """Classify one line: ("prose" | "stamp" | "menu" | "address" | "short" | "other", evidence)."""
     body = text.strip()
-    words = _words(body)
+    words = letter_words(body)
     count = len(words)
     ends = body.endswith(_TERMINAL)
-    if count >= 8 and (ends or count >= 20):
+    if reads_as_prose(body, count, _TERMINAL):
         if stopwords and count >= 12:
             share = sum(w.casefold() in stopwords for w in words) / count
             if share < 0.08:
@@ -129,11 +131,15 @@ class DropPageFurniture:
             title = doc.meta.get("title")
             if title and found[i].text.strip() == str(title).strip():
                 continue  # the document's own title is its headline, not furniture
-            if kind == "short" and i < first and len(_words(found[i].text)) > 4:
+            if kind == "short" and i < first and len(letter_words(found[i].text)) > 4:
                 continue  # above the lead a line of 5+ words may be the headline or a standfirst
             if where and kind in ("stamp", "menu", "address", "short"):
                 why = f"page furniture {where}: {evidence}"
-            elif kind == "stamp" and len(_words(found[i].text)) <= 4 and _between_prose(i, kinds):
+            elif (
+                kind == "stamp"
+                and len(letter_words(found[i].text)) <= 4
+                and _between_prose(i, kinds)
+            ):
                 why = f"metadata line inside the article: {evidence}"
             else:
                 continue
@@ -151,7 +157,7 @@ def _headline_index(
         kind = kinds[i][0]
         if kind in ("stamp", "menu", "address"):
             continue
-        if len(_words(found[i].text)) >= 4:
+        if len(letter_words(found[i].text)) >= 4:
             return i
     return None
 

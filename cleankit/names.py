@@ -33,7 +33,7 @@ def name_key(value: str) -> str:
 
 @dataclass(frozen=True, eq=False)
 class NameTable:
-    """Spelling key -> canonical name, with where each entry was defined (for messages)."""
+    """Spelling key (see :func:`name_key`) -> canonical name."""
 
     names: Mapping[str, str] = field(default_factory=dict)
 

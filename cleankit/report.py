@@ -73,7 +73,8 @@ def _suspects(table: pl.DataFrame) -> str:
 
 
 def render_report(manifest: pl.DataFrame) -> str:
-    """The page as a string; every number on it comes from :func:`cleankit.audit.summarize`."""
+    """The page as a string; its numbers come from :func:`cleankit.audit.summarize`, except the
+    count of documents with held edits (the suspects table counts per rule, not per document)."""
     tables = summarize(manifest)
     status = {row["status"]: row["documents"] for row in tables["status"].iter_rows(named=True)}
     status["suspect"] = manifest.filter(pl.col("suspects").list.len() > 0).height

@@ -22,7 +22,7 @@ from cleankit.document import Document, Outcome, ProvenanceValue, Span, cut
 from cleankit.errors import DocumentError, RuleError
 from cleankit.manifest import PROVENANCE_COLUMNS
 from cleankit.names import CANONICAL_COLUMNS, NameTable, load_names
-from cleankit.text import block_extent, paragraphs
+from cleankit.text import Paragraph, block_extent, letter_words, paragraphs, reads_as_prose
 
 __all__ = [
     "SCOPES",
@@ -381,19 +381,17 @@ def _extent(rule: Rule, text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-_PROSE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _LINE_END = (".", "!", "?", '"', "”", "’", ")", "»", ":")
 
 
-def lead_starts(text: str) -> list[int]:
-    """Offsets of the lines that read as prose: where a dateline or a lead may start."""
-    found: list[int] = []
-    for paragraph in paragraphs(text):
-        body = paragraph.text.strip()
-        count = len(_PROSE_WORD.findall(body))
-        if count >= 8 and (body.endswith(_LINE_END) or count >= 20):
-            found.append(paragraph.start)
-    return found
+def lead_starts(text: str, found: Sequence[Paragraph] | None = None) -> list[int]:
+    """Offsets of the lines that read as prose: where a dateline or a lead may start.
+    ``found`` are the text's paragraphs when the caller already has them."""
+    return [
+        p.start
+        for p in (paragraphs(text) if found is None else found)
+        if reads_as_prose(body := p.text.strip(), len(letter_words(body)), _LINE_END)
+    ]
 
 
 def rule_spans(
@@ -433,11 +431,8 @@ def rule_spans(
     # A rule bound to lead lines scans only those lines: a few lines instead of the document.
     windows: list[tuple[int, int]] = [(lowest, len(text))]
     if allowed is not None:
-        windows = [
-            (line, _line_end(text, line))
-            for line in sorted({_line_start(text, at) for at in allowed})
-            if _line_end(text, line) >= lowest
-        ]
+        lines = sorted({_line_start(text, at) for at in allowed})
+        windows = [(line, end) for line in lines if (end := _line_end(text, line)) >= lowest]
     try:
         matches = (
             match
@@ -492,8 +487,9 @@ class StripRules:
         accepted: list[Span] = []
         provenance: dict[str, ProvenanceValue] = {}
         source: dict[str, int] = {}  # column -> index of the span that gave its value
-        starts = [p.start for p in paragraphs(doc.text)]
-        leads = lead_starts(doc.text)
+        lines = paragraphs(doc.text)
+        starts = [p.start for p in lines]
+        leads = lead_starts(doc.text, lines)
         for rule in self.rules:
             if not rule.applies_to(doc.language):
                 continue

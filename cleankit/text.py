@@ -11,12 +11,29 @@ from typing import NamedTuple
 
 from cleankit.document import Span
 
-__all__ = ["Paragraph", "block_extent", "normalize_key", "paragraphs", "trim_overlaps", "words"]
+__all__ = [
+    "LONG_PROSE_WORDS",
+    "PROSE_WORDS",
+    "Paragraph",
+    "block_extent",
+    "letter_words",
+    "normalize_key",
+    "paragraphs",
+    "reads_as_prose",
+    "trim_overlaps",
+    "words",
+]
 
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _DIGIT = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
+_LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+#: A line of reporting has at least this many words and ends like a sentence ...
+PROSE_WORDS = 8
+#: ... or has this many, whatever its end (a long sentence cut by the excerpt is still prose).
+LONG_PROSE_WORDS = 20
 
 
 class Paragraph(NamedTuple):
@@ -68,6 +85,19 @@ def trim_overlaps(spans: list[Span]) -> list[Span]:
                 continue
         trimmed.append(span)
     return trimmed
+
+
+def letter_words(text: str) -> list[str]:
+    """Words as written, each opening with a letter: numbers, dates and counters are not words
+    when the question is whether a line reads as a sentence."""
+    return _LETTER_WORD.findall(text)
+
+
+def reads_as_prose(body: str, count: int, ends: tuple[str, ...]) -> bool:
+    """Whether a line of ``count`` words reads as reporting: long enough, and ending with one of
+    ``ends`` (each caller's sentence ends) or long anyway. Datelines, leads, the furniture
+    filter's prose lines and the repeat filter's body paragraphs all use this one test."""
+    return count >= PROSE_WORDS and (body.rstrip().endswith(ends) or count >= LONG_PROSE_WORDS)
 
 
 def words(text: str) -> list[str]:
