@@ -6,24 +6,29 @@ Everything returns polars DataFrames or plain values; the CLI only formats them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from cleankit.document import Edit, restore, sha256_text
 from cleankit.errors import InputError
-from cleankit.manifest import PROVENANCE_COLUMNS
+from cleankit.io import read_output_pairs
+from cleankit.manifest import PROVENANCE_COLUMNS, read_manifest, row_digest
+from cleankit.outputs import RUN_RECORD, file_sha256, read_run_record
 
 __all__ = [
     "Problem",
+    "check_pair",
     "diff_manifests",
     "edits_of",
     "explain",
     "restore_documents",
     "summarize",
     "verify",
+    "verify_folder",
     "verify_frame",
 ]
 
@@ -36,10 +41,11 @@ def edits_of(row: Mapping[str, Any]) -> list[Edit]:
 def summarize(manifest: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """The tables a reviewer reads first, keyed by name."""
     edits = manifest.select("doc_id", "edits").explode("edits").drop_nulls("edits").unnest("edits")
-    # Lengths are unsigned in polars: cast before subtracting, or an insertion wraps around.
+    # Removed and inserted apart: a repair that inserts (a split adds a line break) is not a
+    # negative removal, and a replacement both removes and inserts.
     edits = edits.with_columns(
-        chars=pl.col("removed").str.len_chars().cast(pl.Int64)
-        - pl.col("inserted").str.len_chars().cast(pl.Int64)
+        chars=pl.col("removed").str.len_chars().cast(pl.Int64),
+        inserted_chars=pl.col("inserted").str.len_chars().cast(pl.Int64),
     )
     clusters = (
         manifest.drop_nulls("cluster_id")
@@ -80,12 +86,17 @@ def summarize(manifest: pl.DataFrame) -> dict[str, pl.DataFrame]:
         )
         .sort("status"),
         "by_step": edits.group_by("step")
-        .agg(edits=pl.len(), chars_removed=pl.col("chars").sum())
+        .agg(
+            edits=pl.len(),
+            chars_removed=pl.col("chars").sum(),
+            chars_inserted=pl.col("inserted_chars").sum(),
+        )
         .sort("chars_removed", "step", descending=[True, False]),
         "by_rule": edits.group_by("step", "rule")
         .agg(
             edits=pl.len(),
             chars_removed=pl.col("chars").sum(),
+            chars_inserted=pl.col("inserted_chars").sum(),
             documents=pl.col("doc_id").n_unique(),
         )
         .sort("chars_removed", "step", "rule", descending=[True, False, False]),
@@ -196,24 +207,100 @@ def restore_documents(
             yield doc_id, text, None
 
 
-def verify(manifest: pl.DataFrame, outputs: Mapping[str, str]) -> list[Problem]:
-    """Check every manifest row against the output file, and restore against the input hash."""
+def verify(
+    manifest: pl.DataFrame, outputs: Mapping[str, str] | Iterable[tuple[str, str]]
+) -> list[Problem]:
+    """Check every manifest row against the output, and restore against the input hash.
+
+    ``outputs`` is the output as ``(id, text)`` pairs in file order (what
+    :func:`cleankit.io.read_output_pairs` gives), so a record that appears twice is found; a
+    mapping is accepted too. Each row's own digest (``row_sha256``) is checked as well, so a
+    rule name, reason or provenance value changed after the run is reported.
+    """
     problems: list[Problem] = []
+    texts: dict[str, str] = {}
+    if isinstance(outputs, Mapping):
+        texts = dict(outputs)
+    else:
+        for doc_id, text in outputs:
+            if doc_id in texts:
+                problems.append(Problem(doc_id, "repeated", "appears more than once in the output"))
+                continue
+            texts[doc_id] = text
+    for row in manifest.iter_rows(named=True):
+        if row["row_sha256"] != row_digest(row):
+            problems.append(
+                Problem(
+                    str(row["doc_id"]),
+                    "row-altered",
+                    "the manifest row does not match its row_sha256 (changed after the run)",
+                )
+            )
     kept = {
         r["doc_id"]: r["output_sha256"]
         for r in manifest.filter(pl.col("status") == "kept").iter_rows(named=True)
     }
-    for doc_id in outputs:
+    for doc_id in texts:
         if doc_id not in kept:
             problems.append(Problem(doc_id, "extra", "in the output but not kept in the manifest"))
     for doc_id, expected in kept.items():
-        if doc_id in outputs and sha256_text(outputs[doc_id]) != expected:
+        if doc_id in texts and sha256_text(texts[doc_id]) != expected:
             problems.append(Problem(doc_id, "altered", "output text does not match output_sha256"))
-    altered = {p.doc_id for p in problems}
-    for doc_id, _, problem in restore_documents(manifest, outputs):
+    altered = {p.doc_id for p in problems if p.kind != "row-altered"}
+    for doc_id, _, problem in restore_documents(manifest, texts):
         if problem is not None and doc_id not in altered:
             problems.append(problem)
     return problems
+
+
+def check_pair(manifest: pl.DataFrame, output: str | Path) -> list[Problem]:
+    """Do the documents file and the manifest come from one run? Checked against the run
+    record (``run.json``) that ``clean`` commits beside them: the manifest's run id and the
+    documents file's digest must both be the recorded ones. No record (files moved elsewhere,
+    or written by the library's writers): nothing to check here; :func:`verify` still compares
+    every text with its hash.
+    """
+    target = Path(output)
+    record = read_run_record(target.parent)
+    if record is None or record.get("documents") != target.name:
+        return []
+    problems: list[Problem] = []
+    run_ids = sorted(set(manifest.get_column("run_id").drop_nulls().to_list()))
+    if run_ids != [record.get("run_id")]:
+        problems.append(
+            Problem(
+                "(run)",
+                "mismatched-pair",
+                f"the manifest is from run {', '.join(run_ids) or 'none'} but {target.name} "
+                f"is from run {record.get('run_id')} (see {RUN_RECORD})",
+            )
+        )
+    if file_sha256(target) != record.get("documents_sha256"):
+        problems.append(
+            Problem(
+                "(run)",
+                "mismatched-pair",
+                f"{target.name} is not the file run {record.get('run_id')} wrote "
+                f"(its digest differs from {RUN_RECORD})",
+            )
+        )
+    return problems
+
+
+def verify_folder(folder: str | Path) -> tuple[dict[str, Any], list[Problem]]:
+    """Verify an output folder that ``clean`` wrote, as a reader finds it: finish a commit a
+    killed run left half done, then :func:`check_pair` and :func:`verify` over its pair.
+
+    Returns the run record and the problems; a folder without a run record is an InputError.
+    """
+    out = Path(folder)
+    record = read_run_record(out)
+    if record is None:
+        raise InputError(f"no {RUN_RECORD}: not an output folder of cleankit clean", path=str(out))
+    manifest = read_manifest(out / str(record.get("manifest", "manifest.parquet")))
+    documents = out / str(record.get("documents", "documents.jsonl"))
+    problems = check_pair(manifest, documents) + verify(manifest, read_output_pairs(documents))
+    return record, problems
 
 
 def verify_frame(manifest: pl.DataFrame, outputs: Mapping[str, str]) -> pl.DataFrame:

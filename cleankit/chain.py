@@ -9,8 +9,8 @@ runs twice on a document and memory stays bounded.
 
 from __future__ import annotations
 
+import functools
 import itertools
-import multiprocessing
 import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -19,6 +19,7 @@ from typing import IO, Protocol, runtime_checkable
 
 from cleankit.document import Document, Edit, Outcome, Span, cut
 from cleankit.errors import DocumentError
+from cleankit.workers import ordered_map
 
 __all__ = ["Chain", "Filter", "Observer", "Record", "as_filter", "merge_outcomes"]
 
@@ -292,31 +293,13 @@ def _as_suspects(edits: Sequence[Edit], reason: str) -> tuple[Edit, ...]:
     )
 
 
-_WORKER_CHAIN: Chain | None = None
-
-
-def _start_worker(chain: Chain) -> None:
-    global _WORKER_CHAIN  # one chain per worker process, set once by the pool initializer
-    _WORKER_CHAIN = chain
-
-
-def _work(record: Record) -> Record:
-    assert _WORKER_CHAIN is not None
-    return _WORKER_CHAIN._step(_WORKER_CHAIN.filters, record)
+def _apply_step(chain: Chain, record: Record) -> Record:
+    return chain._step(chain.filters, record)
 
 
 def _pooled(chain: Chain, records: Iterable[Record], workers: int) -> Iterator[Record]:
-    """Map records through ``chain`` in a process pool, a bounded window at a time, in order.
-
-    ``spawn`` rather than ``fork``: polars and numpy keep thread pools that a fork can leave
-    locked. The window keeps memory bounded where ``Pool.imap`` would read the input ahead.
-    """
-    context = multiprocessing.get_context("spawn")
-    window = workers * 256
-    with context.Pool(workers, initializer=_start_worker, initargs=(chain,)) as pool:
-        iterator = iter(records)
-        while batch := list(itertools.islice(iterator, window)):
-            yield from pool.map(_work, batch, chunksize=32)
+    """Map records through ``chain`` in worker processes, in order (see :mod:`cleankit.workers`)."""
+    return ordered_map(functools.partial(_apply_step, chain), records, workers)
 
 
 def _counted(records: Iterable[Record], progress: Callable[[], None]) -> Iterator[Record]:

@@ -6,11 +6,14 @@ Exit codes: 0 success, 1 data errors (bad records, failed checks), 2 usage error
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
+from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 import polars as pl
@@ -18,9 +21,16 @@ import polars as pl
 from cleankit import __version__, audit
 from cleankit.chain import Record
 from cleankit.dedup import SiteIndex
-from cleankit.errors import CleankitError, InputError, RuleError, SettingsError
-from cleankit.io import atomic_write, read_documents, read_output
+from cleankit.errors import (
+    CleankitError,
+    InputError,
+    RuleError,
+    SettingsError,
+    Terminated,
+)
+from cleankit.io import atomic_write, read_documents, read_output_pairs
 from cleankit.manifest import read_manifest
+from cleankit.outputs import os_problem, settle
 from cleankit.pipeline import RunSummary, clean_corpus
 from cleankit.rules import builtin_rules_dir, check_examples, load_rules
 from cleankit.settings import KEEP_POLICIES, Settings, load_settings
@@ -35,11 +45,29 @@ class _UsageProblem(click.ClickException):
     exit_code = 2
 
 
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def stop(code: int, message: str) -> NoReturn:
+    """Exit at once after an interrupt, once cleanup has run: the interpreter's own exit
+    handlers could wait on worker processes that were just killed."""
+    sys.stderr.write(f"cleankit: {message}\n")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 def _friendly(command: F) -> F:
-    """Turn library errors into one-line messages with exit code 1, never a traceback."""
+    """Turn library and OS errors into one-line messages (exit 1, usage problems exit 2),
+    never a traceback; Ctrl-C exits 130 and SIGTERM 143 once temporary files are gone."""
 
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            previous = signal.signal(signal.SIGTERM, _on_sigterm)
+        except ValueError:  # not the main thread (an embedding program): leave signals alone
+            previous = None
         try:
             return command(*args, **kwargs)
         except SettingsError as error:
@@ -48,6 +76,15 @@ def _friendly(command: F) -> F:
             raise _UsageProblem(str(error)) from None
         except CleankitError as error:
             raise click.ClickException(str(error)) from None
+        except OSError as error:
+            raise click.ClickException(str(os_problem(error))) from None
+        except KeyboardInterrupt:
+            stop(130, "interrupted; outputs left as they were before this run")
+        except Terminated:
+            stop(143, "terminated; outputs left as they were before this run")
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
 
     return wrapper  # type: ignore[return-value]
 
@@ -93,15 +130,20 @@ def _print_summary(summary: RunSummary) -> None:
         f"{summary.statuses[s]} {s}" for s in ("kept", "dropped", "duplicate", "error")
     )
     echo(f"{summary.records} records: {statuses}")
-    removed = summary.chars_in - summary.chars_out
+    removed = sum(summary.chars_removed_by_step.values())
+    inserted = sum(summary.chars_inserted_by_step.values())
     share = f" ({removed / summary.chars_in:.1%})" if summary.chars_in else ""
-    echo(f"characters: {summary.chars_in} in, {summary.chars_out} out, {removed} removed{share}")
+    echo(
+        f"characters: {summary.chars_in} in, {summary.chars_out} out; "
+        f"{removed} removed{share}, {inserted} inserted by repairs"
+    )
     if summary.dropped_by:
         echo("dropped by: " + ", ".join(f"{k} {v}" for k, v in sorted(summary.dropped_by.items())))
     if summary.chars_removed_by_step:
-        echo("characters removed by step:")
+        echo("characters removed (inserted) by step:")
         for step, chars in summary.chars_removed_by_step.most_common():
-            echo(f"  {step:<28} {chars:>9}")
+            added = summary.chars_inserted_by_step[step]
+            echo(f"  {step:<28} {chars:>9}" + (f" ({added})" if added else ""))
     if summary.edits_by_rule:
         echo("edits by rule (top 10):")
         for rule, count in summary.edits_by_rule.most_common(10):
@@ -203,6 +245,11 @@ def _print_summary(summary: RunSummary) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save this run's site boilerplate index.",
 )
+@click.option(
+    "--skip-memory-check",
+    is_flag=True,
+    help="Run even when the dedup index is estimated not to fit in memory.",
+)
 @_friendly
 def clean(
     inputs: tuple[Path, ...],
@@ -225,6 +272,7 @@ def clean(
     ray_address: str | None,
     title_in_text: bool,
     max_removal: float | None,
+    skip_memory_check: bool,
 ) -> None:
     """Clean INPUTS (JSONL, .jsonl.gz, Parquet, .txt, .html files or folders) into OUT."""
     settings = load_settings(config) if config else Settings()
@@ -254,6 +302,7 @@ def clean(
         "workers": workers,
         "engine": engine,
         "ray_address": ray_address,
+        "memory_check": not skip_memory_check,
     }
     if sys.stderr.isatty():
         with click.progressbar(
@@ -298,14 +347,22 @@ def explain(doc_id: str, manifest_path: Path) -> None:
 @_friendly
 def restore(output: Path, manifest_path: Path, target: Path) -> None:
     """Rebuild the original texts from OUTPUT and the manifest's edits, checked by input hash."""
+    settle(output.parent)
     manifest = read_manifest(manifest_path)
-    texts = read_output(output)
-    problems = []
+    pairs = read_output_pairs(output)
+    texts = dict(pairs)
+    problems = [
+        audit.Problem(doc_id, "repeated", "appears more than once in the output; not restored")
+        for doc_id, count in Counter(doc_id for doc_id, _ in pairs).items()
+        if count > 1
+    ]
+    for repeated in problems:
+        texts.pop(repeated.doc_id)
     count = 0
     with atomic_write(target, "w") as handle:
-        for doc_id, text, problem in audit.restore_documents(manifest, texts):
-            if problem is not None:
-                problems.append(problem)
+        for doc_id, text, trouble in audit.restore_documents(manifest, texts):
+            if trouble is not None:
+                problems.append(trouble)
             elif text is not None:
                 handle.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
                 count += 1
@@ -406,8 +463,11 @@ def audit_summary(manifest_path: Path, as_json: bool) -> None:
 @_friendly
 def audit_verify(manifest_path: Path, output: Path) -> None:
     """Check OUTPUT against the manifest: missing, extra, altered, unrestorable documents."""
+    settle(output.parent)
     manifest = read_manifest(manifest_path)
-    problems = audit.verify(manifest, read_output(output))
+    problems = audit.check_pair(manifest, output) + audit.verify(
+        manifest, read_output_pairs(output)
+    )
     for problem in problems:
         click.echo(str(problem), err=True)
     click.echo(f"{manifest.height} manifest rows checked, {len(problems)} problem(s)")

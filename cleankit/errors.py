@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 __all__ = [
+    "CapacityError",
     "CleankitError",
     "DocumentError",
     "InputError",
     "RuleError",
     "SettingsError",
+    "Terminated",
 ]
 
 
@@ -40,15 +42,47 @@ class RuleError(CleankitError):
     """A rule file is malformed; raised before any text is touched."""
 
 
+class CapacityError(CleankitError):
+    """The run would not fit on this machine (memory); raised before any work."""
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that a run unwinds (and cleans up) as on Ctrl-C."""
+
+
 class SettingsError(CleankitError):
     """A settings file or option value is invalid."""
 
 
 class DocumentError(CleankitError):
-    """One record is malformed or cannot be processed; the run records it and goes on."""
+    """One record is malformed or cannot be processed; the run records it and goes on.
+
+    ``doc_id`` is the record's own id when it had a usable one, so the manifest row of a
+    broken record is found under the id its producer gave it.
+    """
+
+    def __init__(
+        self,
+        cause: str,
+        *,
+        path: str | None = None,
+        line: int | None = None,
+        doc_id: str | None = None,
+    ) -> None:
+        super().__init__(cause, path=path, line=line)
+        self.doc_id = doc_id
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_document_error, (self.cause, self.path, self.line, self.doc_id))
 
 
 def _rebuild(
     cls: type[CleankitError], cause: str, path: str | None, line: int | None
 ) -> CleankitError:
     return cls(cause, path=path, line=line)
+
+
+def _rebuild_document_error(
+    cause: str, path: str | None, line: int | None, doc_id: str | None
+) -> DocumentError:
+    return DocumentError(cause, path=path, line=line, doc_id=doc_id)

@@ -8,6 +8,7 @@ atomic: a crash leaves either the old file or the new one, never half of one.
 from __future__ import annotations
 
 import base64
+import codecs
 import contextlib
 import datetime
 import decimal
@@ -32,6 +33,8 @@ __all__ = [
     "Corpus",
     "atomic_write",
     "read_documents",
+    "read_output",
+    "read_output_pairs",
     "write_documents",
 ]
 
@@ -104,6 +107,12 @@ class Corpus:
                         )
                         continue
                     seen[item.id] = where
+                elif item.doc_id is not None:
+                    # A broken record keeps its own id unless a record before it has that id.
+                    if item.doc_id in seen:
+                        item.doc_id = None
+                    else:
+                        seen[item.doc_id] = f"{item.path}:{item.line}"
                 yield item
 
     def shards(self, *, target_bytes: int = 32 << 20) -> list[Shard]:
@@ -328,27 +337,45 @@ def _read_jsonl(
                             path=name,
                             line=number,
                         ) from None
-                    if _SURROGATE_ESCAPE.search(line):
-                        _refuse_lone_surrogates(record, path=name, line=number)
                     if not isinstance(record, dict):
                         raise DocumentError(
                             f"expected a JSON object, found {type(record).__name__}",
                             path=name,
                             line=number,
                         )
-                    yield _record_to_document(
-                        record,
-                        path=name,
-                        line=number,
-                        text_key=text_key,
-                        id_key=id_key,
-                        label=label,
-                    )
+                    try:
+                        if _SURROGATE_ESCAPE.search(line):
+                            _refuse_lone_surrogates(record, path=name, line=number)
+                        yield _record_to_document(
+                            record,
+                            path=name,
+                            line=number,
+                            text_key=text_key,
+                            id_key=id_key,
+                            label=label,
+                        )
+                    except DocumentError as error:
+                        error.doc_id = _own_id(record, id_key)
+                        raise
                 except DocumentError as error:
                     yield error
     except (OSError, EOFError) as error:
         # A truncated .gz ends the file; the records before it were already yielded.
-        yield DocumentError(f"cannot read: {error}", path=name)
+        cause = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        yield DocumentError(f"cannot read: {cause}", path=name)
+
+
+def _own_id(record: Mapping[str, Any], id_key: str) -> str | None:
+    """The record's id when it is a usable one (a string or integer without surrogates)."""
+    raw = record.get(id_key)
+    if isinstance(raw, bool) or not isinstance(raw, str | int):
+        return None
+    own = str(raw)
+    try:
+        own.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return own or None
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
@@ -433,7 +460,7 @@ def _read_html(
 ) -> Document | DocumentError:
     name = str(path)
     try:
-        html = _decode(path.read_bytes(), name, 1)
+        html = _decode_html(path.read_bytes(), name)
     except DocumentError as error:
         return error
     except OSError as error:
@@ -445,6 +472,47 @@ def _read_html(
     except ValueError as error:
         return DocumentError(str(error), path=name, line=1)
     return Document(id=stem or path.stem, text=text, source=name, line=1, meta=meta)
+
+
+#: ``<meta charset=...>`` or ``<meta http-equiv=Content-Type content="...; charset=...">``,
+#: looked for where browsers look: in the first kilobytes of the page.
+_DECLARED_CHARSET = re.compile(
+    rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.IGNORECASE
+)
+#: Labels whose WHATWG meaning is a wider codec than Python's codec of that name.
+_CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+}
+
+
+def _decode_html(raw: bytes, path: str) -> str:
+    """A page's text in the charset it declares (a byte order mark first, then a ``<meta>``
+    charset in its first 4 KB), UTF-8 when it declares none. Bytes the declared charset cannot
+    decode make the page an error row, never a silent replacement."""
+    if raw.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-8-sig" if raw[:1] == b"\xef" else "utf-16")
+    declared = _DECLARED_CHARSET.search(raw[:4096])
+    if declared is None:
+        return _decode(raw, path, 1)
+    label = declared.group(1).decode("ascii").lower()
+    codec_name = _CHARSET_ALIASES.get(label, label)
+    try:
+        codec = codecs.lookup(codec_name)
+    except LookupError:
+        return _decode(raw, path, 1)  # an unknown label: browsers fall back too
+    if codec.name in ("utf-16-le", "utf-16-be", "utf-16"):
+        return _decode(raw, path, 1)  # a page read as ASCII bytes cannot be UTF-16 (WHATWG)
+    try:
+        return raw.decode(codec.name)
+    except UnicodeDecodeError as error:
+        raise DocumentError(
+            f"byte {error.start} is not valid {label} (the charset the page declares)",
+            path=path,
+            line=1,
+        ) from None
 
 
 def _file_mode() -> int:
@@ -583,7 +651,13 @@ def write_documents(docs: Iterable[Document], path: str | Path) -> int:
 
 
 def read_output(path: str | Path) -> dict[str, str]:
-    """Read a cleaned output (JSONL or Parquet) back as ``{id: text}``, for restore and verify."""
+    """Read a cleaned output (JSONL or Parquet) back as ``{id: text}``, for restore."""
+    return dict(read_output_pairs(path))
+
+
+def read_output_pairs(path: str | Path) -> list[tuple[str, str]]:
+    """Every record of a cleaned output as ``(id, text)``, in file order, repeats included
+    (``audit verify`` reports them)."""
     target = Path(path)
     if not target.is_file():
         raise InputError("no such file", path=str(target))
@@ -594,19 +668,19 @@ def read_output(path: str | Path) -> dict[str, str]:
             raise InputError(
                 f"cannot read Parquet: {str(error).splitlines()[0]}", path=str(target)
             ) from None
-        return dict(zip(frame["id"].to_list(), frame["text"].to_list(), strict=True))
-    texts: dict[str, str] = {}
+        return list(zip(frame["id"].to_list(), frame["text"].to_list(), strict=True))
+    pairs: list[tuple[str, str]] = []
     with target.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
             try:
                 record = json.loads(_decode(raw, str(target), number))
-                texts[str(record["id"])] = record["text"]
+                pairs.append((str(record["id"]), record["text"]))
             except (json.JSONDecodeError, KeyError, TypeError) as error:
                 raise InputError(
                     f"not a cleankit output record: {error}", path=str(target), line=number
                 ) from None
             except DocumentError as error:
                 raise InputError(error.cause, path=str(target), line=number) from None
-    return texts
+    return pairs

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ __all__ = [
     "STATUSES",
     "manifest_row",
     "read_manifest",
+    "row_digest",
     "scan_manifest",
     "write_manifest",
 ]
@@ -81,6 +84,7 @@ _COLUMNS: dict[str, pl.DataType] = {
     "rules_sha256": pl.String(),
     "options": pl.String(),
     "started_at": pl.Datetime("us", "UTC"),
+    "row_sha256": pl.String(),
 }
 SCHEMA = pl.Schema(_COLUMNS)
 
@@ -97,8 +101,30 @@ def _edit_dict(edit: Edit) -> dict[str, Any]:
     }
 
 
+#: Columns a row's digest leaves out: the start time differs between identical runs by design.
+_UNDIGESTED = ("started_at", "row_sha256")
+
+
+def row_digest(row: Mapping[str, Any]) -> str:
+    """SHA-256 of one row's values (edits, provenance, status, hashes...) as canonical JSON.
+
+    Written with every row and checked by ``audit verify``: a rule name, reason or provenance
+    value changed after the run no longer matches. It is a checksum, not a signature: it finds
+    edits made by hand or by a tool that does not know it, not a forger who recomputes it.
+    """
+    values = {name: row[name] for name in SCHEMA.names() if name not in _UNDIGESTED}
+    canonical = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def manifest_row(record: Record, *, run: Mapping[str, Any]) -> dict[str, Any]:
     """One manifest row for one record; ``run`` holds the per-run columns (run_id, options...)."""
+    row = _row_values(record, run=run)
+    row["row_sha256"] = row_digest(row)
+    return row
+
+
+def _row_values(record: Record, *, run: Mapping[str, Any]) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(SCHEMA.names())
     row.update(run)
     original = record.original
@@ -119,7 +145,7 @@ def manifest_row(record: Record, *, run: Mapping[str, Any]) -> dict[str, Any]:
         row.update(status="error", error=str(error))
         if original is None:
             row.update(
-                doc_id=f"{error.path}:{error.line}" if error.line else error.path,
+                doc_id=error.doc_id or (f"{error.path}:{error.line}" if error.line else error.path),
                 source=error.path,
                 source_line=error.line,
             )

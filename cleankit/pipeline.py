@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,7 +21,7 @@ from cleankit.dedup import (
     SiteIndex,
 )
 from cleankit.document import Document, Edit, ProvenanceValue
-from cleankit.errors import InputError
+from cleankit.errors import CapacityError, InputError
 from cleankit.furniture import DropPageFurniture
 from cleankit.io import Corpus, ParquetParts, write_documents
 from cleankit.manifest import SCHEMA, manifest_row, now
@@ -31,6 +32,7 @@ from cleankit.normalize import (
     RepairStrayLetters,
     SplitGluedSentences,
 )
+from cleankit.outputs import OutputFolder, file_sha256, os_problem
 from cleankit.rules import RuleSet, StripRules, load_rules
 from cleankit.settings import Settings
 
@@ -124,7 +126,9 @@ class RunSummary:
     statuses: Counter[str] = field(default_factory=Counter)
     dropped_by: Counter[str] = field(default_factory=Counter)
     edits_by_rule: Counter[str] = field(default_factory=Counter)
+    #: Characters each step took out and put in (repairs replace; splits insert line breaks).
     chars_removed_by_step: Counter[str] = field(default_factory=Counter)
+    chars_inserted_by_step: Counter[str] = field(default_factory=Counter)
     chars_in: int = 0
     chars_out: int = 0
     suspects: Counter[str] = field(default_factory=Counter)
@@ -137,10 +141,12 @@ class RunSummary:
         return sum(self.statuses.values())
 
     def add(self, record: Record, row: dict[str, Any]) -> None:
-        """Account for one record."""
+        """Account for one record. A failed record counts as a record, not as characters in or
+        out: its text was never cleaned, so nothing of it was removed."""
         self.statuses[row["status"]] += 1
-        self.chars_in += row["chars_in"] or 0
-        self.chars_out += row["chars_out"] or 0
+        if row["status"] != "error":
+            self.chars_in += row["chars_in"] or 0
+            self.chars_out += row["chars_out"] or 0
         if row["dropped_by"]:
             self.dropped_by[row["dropped_by"]] += 1
         if record.error is not None:
@@ -149,7 +155,8 @@ class RunSummary:
             self.suspects[f"{edit['step']}/{edit['rule']}"] += 1
         for edit in row["edits"]:
             self.edits_by_rule[f"{edit['step']}/{edit['rule']}"] += 1
-            self.chars_removed_by_step[edit["step"]] += len(edit["removed"]) - len(edit["inserted"])
+            self.chars_removed_by_step[edit["step"]] += len(edit["removed"])
+            self.chars_inserted_by_step[edit["step"]] += len(edit["inserted"])
 
 
 def run_options(settings: Settings, rules: RuleSet, **extra: Any) -> str:
@@ -180,6 +187,47 @@ def _check_output_paths(
             )
 
 
+#: Memory the dedup index takes per document, measured (benchmarks/README.md, "Memory"):
+#: 11.6 KiB per 2-4 KB news document between 10k and 40k documents; rounded up.
+DEDUP_BYTES_PER_DOCUMENT = 12 * 1024
+#: What a run takes before its first document: the interpreter, polars, the rules.
+BASE_BYTES = 320 * 1024 * 1024
+
+
+def available_memory() -> int | None:
+    """Bytes this machine can still give (MemAvailable on Linux, else physical memory)."""
+    try:
+        with Path("/proc/meminfo").open(encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def check_memory(corpus: Corpus, settings: Settings, *, available: int | None = None) -> None:
+    """Refuse, before any work, a corpus whose dedup index would not fit in memory: an estimate
+    from the record count beats the kernel's OOM killer an hour into the run."""
+    if not settings.dedup:
+        return
+    available = available if available is not None else available_memory()
+    if available is None:
+        return
+    records = corpus.estimate_records()
+    needed = BASE_BYTES + records * DEDUP_BYTES_PER_DOCUMENT
+    if needed > available:
+        gib = 1024**3
+        raise CapacityError(
+            f"about {records} records need about {needed / gib:.1f} GiB for the dedup index "
+            f"and this machine has {available / gib:.1f} GiB available; split the corpus, run "
+            "with --no-dedup, or pass --skip-memory-check to try anyway"
+        )
+
+
 def clean_corpus(
     corpus: Corpus,
     out_dir: str | Path,
@@ -194,13 +242,17 @@ def clean_corpus(
     engine: str = "local",
     ray_address: str | None = None,
     progress: Callable[[], None] | None = None,
+    memory_check: bool = True,
 ) -> RunSummary:
     """Clean a corpus into ``out_dir/documents.<format>`` and ``out_dir/manifest.parquet``.
 
-    Both files are written atomically and in bounded memory (the manifest in row batches);
+    The pair and its run record (``run.json``) change as one unit under an exclusive lock on
+    ``out_dir`` (see :mod:`cleankit.outputs`): a failure or a kill at any point leaves either
+    the old pair or the new one. Both are written in bounded memory (the manifest in row batches);
     malformed records are counted and reported through ``on_record`` (and the summary), never
     raised. ``workers`` processes run the per-document filters; ``engine="ray"`` runs the chain
     on a Ray cluster (``ray_address``, or a local one). Neither changes the results.
+    ``memory_check`` refuses a corpus whose dedup index would not fit (see :func:`check_memory`).
     """
     settings = settings or Settings()
     rules = rules or load_rules(timeout=settings.rule_timeout)
@@ -226,15 +278,69 @@ def clean_corpus(
     if output_format not in ("jsonl", "parquet"):
         raise ValueError(f"unknown output format {output_format!r}; expected jsonl or parquet")
     _check_output_paths(corpus, out, summary, save_site_index)
+    if memory_check:
+        check_memory(corpus, settings)
+    if engine not in ("local", "ray"):
+        raise ValueError(f"unknown engine {engine!r}; expected local or ray")
+    with OutputFolder(out) as folder:
+        written = _write_run(
+            corpus,
+            chain,
+            folder,
+            summary,
+            run,
+            on_record=on_record,
+            workers=workers,
+            engine=engine,
+            ray_address=ray_address,
+            progress=progress,
+        )
+        other = "parquet" if output_format == "jsonl" else "jsonl"
+        folder.commit(
+            [summary.output.name, summary.manifest.name],
+            {
+                "run_id": run_id,
+                "cleankit_version": __version__,
+                "documents": summary.output.name,
+                "documents_sha256": file_sha256(folder.staged(summary.output.name)),
+                "documents_records": written,
+                "manifest": summary.manifest.name,
+                "manifest_rows": summary.records,
+            },
+            remove=[f"documents.{other}"],
+        )
+    if save_site_index is not None:
+        for step in chain.filters:
+            if isinstance(step, DropSiteBoilerplate):
+                step.index.write(save_site_index)
+                break
+        else:
+            # --no-dedup leaves the observer out; an empty index still marks the run.
+            SiteIndex().write(save_site_index)
+    return summary
+
+
+def _write_run(
+    corpus: Corpus,
+    chain: Chain,
+    folder: OutputFolder,
+    summary: RunSummary,
+    run: dict[str, Any],
+    *,
+    on_record: Callable[[Record], None] | None,
+    workers: int,
+    engine: str,
+    ray_address: str | None,
+    progress: Callable[[], None] | None,
+) -> int:
+    """Run the chain and write the staged documents and manifest; returns documents written."""
     if engine == "ray":
         from cleankit.ray_engine import ray_records
 
         records = ray_records(chain, corpus, address=ray_address)
-    elif engine == "local":
-        records = chain.run(corpus, workers=workers, progress=progress)
     else:
-        raise ValueError(f"unknown engine {engine!r}; expected local or ray")
-    manifest = ParquetParts(summary.manifest, SCHEMA)
+        records = chain.run(corpus, workers=workers, progress=progress)
+    manifest = ParquetParts(folder.staged(summary.manifest.name), SCHEMA)
 
     def kept() -> Iterator[Document]:
         for record in records:
@@ -249,17 +355,10 @@ def clean_corpus(
                 yield record.current
 
     try:
-        write_documents(kept(), summary.output)
-    except BaseException:
+        written = write_documents(kept(), folder.staged(summary.output.name))
+        manifest.finish()
+    except OSError as error:
+        raise os_problem(error, "write the output") from None
+    finally:
         manifest.abandon()
-        raise
-    manifest.finish()
-    if save_site_index is not None:
-        for step in chain.filters:
-            if isinstance(step, DropSiteBoilerplate):
-                step.index.write(save_site_index)
-                break
-        else:
-            # --no-dedup leaves the observer out; an empty index still marks the run.
-            SiteIndex().write(save_site_index)
-    return summary
+    return written

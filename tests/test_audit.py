@@ -45,7 +45,12 @@ def test_summary_counts(run_dir: Path) -> None:
         (r["step"], r["rule"]): r["chars_removed"] for r in tables["by_rule"].iter_rows(named=True)
     }
     assert chars[("strip-rules", "story-code-line")] == len("Story Code : 2208871\n")
-    assert chars[("split-glued", "glued-sentence")] == -2  # two spaces inserted, nothing removed
+    inserted = {
+        (r["step"], r["rule"]): r["chars_inserted"] for r in tables["by_rule"].iter_rows(named=True)
+    }
+    # A split inserts two spaces and removes nothing: never a negative removal.
+    assert chars[("split-glued", "glued-sentence")] == 0
+    assert inserted[("split-glued", "glued-sentence")] == 2
 
 
 def test_summary_cli_json(run_dir: Path) -> None:
@@ -117,7 +122,9 @@ def test_verify_catches_tampered_edits(run_dir: Path, tmp_path: Path) -> None:
     )
     problems = audit.verify(forged, read_output(run_dir / "documents.jsonl"))
     assert [str(p) for p in problems] == [
-        "it-2208871: restore-mismatch: restored text does not match input_sha256"
+        "it-2208871: row-altered: the manifest row does not match its row_sha256 "
+        "(changed after the run)",
+        "it-2208871: restore-mismatch: restored text does not match input_sha256",
     ]
 
 

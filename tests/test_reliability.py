@@ -37,10 +37,8 @@ def test_a_lone_surrogate_escape_is_an_error_row_and_the_run_finishes(tmp_path: 
     assert code == 1  # a record failed; the run itself finished
     assert f"{corpus}:1: a lone surrogate escape (\\ud800) is not a Unicode character" in output
     manifest = read_manifest(tmp_path / "out" / "manifest.parquet")
-    assert dict(manifest.select("doc_id", "status").iter_rows()) == {
-        f"{corpus}:1": "error",
-        "b": "kept",
-    }
+    # The broken record keeps its own id, so it is found where its producer would look.
+    assert dict(manifest.select("doc_id", "status").iter_rows()) == {"a": "error", "b": "kept"}
     [kept] = (tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
     assert json.loads(kept)["text"] == "Jembatan baru dibuka pagi ini. \U0001f600"
 
@@ -171,3 +169,73 @@ def test_outputs_follow_the_umask(tmp_path: Path) -> None:
 def _clean_to(out: Path, *args: str | Path) -> tuple[int, str]:
     result = CliRunner().invoke(main, ["clean", *map(str, args), "-o", str(out)])
     return result.exit_code, result.output
+
+
+def test_a_broken_record_keeps_its_own_id(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text(
+        '{"id": "kabar-7", "body": "no text field"}\n{"id": "kabar-8", "text": "Pasar buka."}\n',
+        encoding="utf-8",
+    )
+    code, _ = _clean(tmp_path, corpus)
+    assert code == 1
+    manifest = read_manifest(tmp_path / "out" / "manifest.parquet")
+    assert dict(manifest.select("doc_id", "status").iter_rows()) == {
+        "kabar-7": "error",
+        "kabar-8": "kept",
+    }
+
+
+def test_the_run_summary_counts_no_removal_for_errors_and_none_negative(tmp_path: Path) -> None:
+    corpus = tmp_path / "in.jsonl"
+    lines = [
+        # a failed record: its characters were never cleaned, so none were removed
+        json.dumps({"id": "bad", "text": 12345}),
+        # a split inserts characters and removes none: no negative removal anywhere
+        json.dumps({"id": "glued", "text": "Harga naik tajam.Pedagang mengeluh sejak pagi."}),
+    ]
+    corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, output = _clean(tmp_path, corpus, extra=("--no-dedup",))
+    [characters] = [line for line in output.splitlines() if line.startswith("characters:")]
+    assert characters == "characters: 46 in, 47 out; 0 removed (0.0%), 1 inserted by repairs"
+    assert "-" not in characters
+
+
+def test_an_html_page_is_read_in_the_charset_it_declares(tmp_path: Path) -> None:
+    page = tmp_path / "halaman.html"
+    body = (
+        "<p>Le maire a inauguré la nouvelle passerelle au-dessus de la rivière ce matin, "
+        "après deux années de travaux très attendus par les habitants du quartier.</p>"
+    )
+    html = (
+        '<html><head><meta charset="windows-1252"><title>Passerelle</title></head><body>'
+        f"<article>{body * 3}</article></body></html>"
+    )
+    page.write_bytes(html.encode("cp1252"))
+    code, output = _clean(tmp_path, page)
+    assert code == 0, output
+    [line] = (tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    assert "a inauguré la nouvelle passerelle au-dessus de la rivière" in json.loads(line)["text"]
+
+
+def test_a_page_whose_bytes_break_its_declared_charset_is_an_error_row(tmp_path: Path) -> None:
+    page = tmp_path / "rusak.html"
+    page.write_bytes(b'<html><head><meta charset="utf-8"></head><body><p>caf\xe9</p></body></html>')
+    code, output = _clean(tmp_path, page)
+    assert code == 1
+    assert f"{page}:1: byte 53 is not valid utf-8 (the charset the page declares)" in output
+
+
+def test_a_corpus_too_large_for_memory_is_refused_before_any_work(tmp_path: Path) -> None:
+    from cleankit.errors import CapacityError
+    from cleankit.io import read_documents
+    from cleankit.pipeline import DEDUP_BYTES_PER_DOCUMENT, check_memory
+
+    corpus = tmp_path / "in.jsonl"
+    corpus.write_text("".join(f'{{"text": "x{n}"}}\n' for n in range(1000)), encoding="utf-8")
+    documents = read_documents([corpus])
+    small = 1000 * DEDUP_BYTES_PER_DOCUMENT  # less than the base plus 1000 documents
+    with pytest.raises(CapacityError, match=r"about 1000 records need about 0\.3 GiB"):
+        check_memory(documents, Settings(), available=small)
+    check_memory(documents, Settings(dedup=False), available=small)  # no index, no limit
+    check_memory(documents, Settings(), available=1 << 40)

@@ -1,0 +1,155 @@
+"""Ctrl-C, SIGTERM and SIGKILL on a real multi-worker ``cleankit clean`` (issue #13).
+
+Each trial starts ``clean --workers 2`` in its own process group, as a shell would, signals the
+whole group at a random moment (every other SIGKILL goes to the parent alone), and checks: the exit comes within 2 seconds (130 for SIGINT,
+143 for SIGTERM), OUT holds either the earlier pair or the new one (never a mix), and no
+temporary file is left after the next run, no worker outlives its run. Ten trials of each
+signal, every time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+from cleankit import audit
+from cleankit.outputs import LOCK, RUN_RECORD
+
+TRIALS = 10
+WORDS = [
+    *("warga", "pasar", "jembatan", "sungai", "harga", "beras", "pemerintah", "kota"),
+    *("pagi", "laporan", "petani", "hujan", "sekolah", "rumah", "sakit", "jalan"),
+    *("baru", "dibuka", "pekan", "ini", "menurut", "kepala", "dinas", "setempat"),
+]
+
+
+def _corpus(path: Path, seed: int, count: int) -> Path:
+    rng = random.Random(seed)
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            paragraphs = [
+                " ".join(rng.choice(WORDS) for _ in range(rng.randint(25, 45))).capitalize() + "."
+                for _ in range(rng.randint(3, 6))
+            ]
+            record = {"id": f"s{seed}-{n}", "text": "\n\n".join(paragraphs)}
+            handle.write(json.dumps(record) + "\n")
+    return path
+
+
+def _start(corpus: Path, out: Path, log: IO[bytes]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "cleankit", "clean", str(corpus), "-o", str(out), "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=log,  # a file, not a pipe: reading it never waits on a process
+        start_new_session=True,  # its own process group: the signal reaches the workers too
+    )
+
+
+def _pair(out: Path) -> str:
+    """The documents digest of OUT's pair, after checking that the pair is one run's."""
+    record, problems = audit.verify_folder(out)
+    assert problems == [], problems[:3]
+    return str(record["documents_sha256"])
+
+
+def _live_members(group: int) -> list[int]:
+    """Processes of a process group that still run (a zombie waiting to be reaped does not)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group and fields[0] != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+def _no_survivors(group: int) -> None:
+    """No process of the run outlives it: workers stop with the parent (or, when the parent
+    was killed outright, notice within a second that it is gone)."""
+    deadline = time.monotonic() + 3
+    while _live_members(group):
+        if time.monotonic() > deadline:
+            for pid in _live_members(group):
+                os.kill(pid, signal.SIGKILL)
+            pytest.fail(f"processes of group {group} outlived the run")
+        time.sleep(0.1)
+
+
+def _leftovers(out: Path) -> list[str]:
+    ours = {LOCK, RUN_RECORD, "documents.jsonl", "manifest.parquet"}
+    return sorted(p.name for p in out.iterdir() if p.name not in ours)
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path, str, str]:
+    """OUT with an earlier run's pair, and the corpus of the run that will be interrupted."""
+    base = tmp_path_factory.mktemp("interrupts")
+    old_corpus = _corpus(base / "old.jsonl", 1, 40)
+    new_corpus = _corpus(base / "new.jsonl", 2, 1000)
+    reference = base / "reference"
+    for corpus, out in ((new_corpus, reference), (old_corpus, base / "out")):
+        done = subprocess.run(
+            [sys.executable, "-m", "cleankit", "clean", str(corpus), "-o", str(out)],
+            capture_output=True,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr.decode()
+    return base / "out", old_corpus, new_corpus, _pair(base / "out"), _pair(reference)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_a_signal_stops_a_multi_worker_run_and_leaves_one_pair(
+    corpora: tuple[Path, Path, Path, str, str], sig: signal.Signals
+) -> None:
+    out, _, new_corpus, old_digest, new_digest = corpora
+    rng = random.Random(int(sig))
+    expected = {signal.SIGINT: 130, signal.SIGTERM: 143, signal.SIGKILL: -signal.SIGKILL}[sig]
+    for trial in range(TRIALS):
+        log = out.parent / f"stderr-{sig.name}-{trial}.txt"
+        with log.open("wb") as handle:
+            process = _start(new_corpus, out, handle)
+        time.sleep(rng.uniform(0.2, 3.0))
+        if process.poll() is None:
+            if sig == signal.SIGKILL and trial % 2:
+                os.kill(process.pid, sig)  # the parent alone: its workers must leave by themselves
+            else:
+                os.killpg(process.pid, sig)
+            signalled = time.monotonic()
+            try:
+                code = process.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+                pytest.fail(f"trial {trial}: no exit within 2 s of {sig.name}")
+            assert time.monotonic() - signalled < 2
+            stderr = log.read_text(encoding="utf-8", errors="replace")
+            assert code in (expected, 0), f"trial {trial}: exit {code}: {stderr[-500:]}"
+            assert "Traceback" not in stderr, stderr
+        else:
+            process.wait()
+        _no_survivors(process.pid)
+        assert _pair(out) in (old_digest, new_digest), f"trial {trial}: a mixed pair"
+        if sig != signal.SIGKILL:
+            assert _leftovers(out) == [], f"trial {trial}: {_leftovers(out)}"
+    # The next run removes whatever a killed run left, and commits a complete pair.
+    done = subprocess.run(
+        [sys.executable, "-m", "cleankit", "clean", str(new_corpus), "-o", str(out)],
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert _leftovers(out) == []
+    assert _pair(out) == new_digest
