@@ -151,7 +151,8 @@ class DropRepeatedParagraphs:
     headers), questions, lines inside a run of short lines, table rows, and headings (lines
     that do not end like a sentence) outside the page header. Of a set of exact or near copies
     the one inside the article body survives (the copy with the most prose neighbours; the
-    first on a tie), so a teaser or subtitle goes and the body paragraph stays. A shorter
+    first on a tie), so a teaser or subtitle goes and the body paragraph stays; of a headline
+    (copies that do not read as prose) the first stays and the one pasted again goes. A shorter
     paragraph contained in a longer one goes only when it sits in the page header, at most
     three paragraphs before it (a caption or standfirst repeating the lead); a pull quote or
     a summary inside the body stays. Every pair is compared
@@ -185,7 +186,13 @@ class DropRepeatedParagraphs:
         shared = _shared(sets)
         reasons: dict[int, tuple[str, str]] = {}
         for group in self._copies(keys, sets, shared, fixed):
-            keeper = max(group, key=lambda i: (_prose_neighbours(i, prose), -i))
+            a = min(group)
+            if not any(prose[i] for i in group) or (a == 0 and counts[a] < LONG_PROSE_WORDS):
+                # A headline (even one ending in "!"): the first copy is the title, a later
+                # one the paste.
+                keeper = a
+            else:
+                keeper = max(group, key=lambda i: (_prose_neighbours(i, prose), -i))
             if not _pasted(group, keeper, first_prose):
                 continue
             for i in group:

@@ -113,6 +113,21 @@ def test_a_teaser_repeating_the_lead_goes_and_the_body_copy_stays() -> None:
     assert outcome.edits[0].why == "repeats paragraph 2 (jaccard 1.00)"
 
 
+def test_a_headline_pasted_again_loses_the_later_copy_even_with_an_exclamation() -> None:
+    title = "Ditanya soal jembatan baru, reaksi wali kota buat warga tercengang!"
+    body = (
+        "Wali kota berkata beliau belum pernah mendengar rencana pembangunan jembatan kedua "
+        "di atas sungai itu, walaupun dokumennya sudah beredar sejak pekan lalu."
+    )
+    text = f"{title}\n\n{title}\n\n{body}"
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{title}\n\n{body}"
+    # The first copy is the title; the one pasted under it is the repeat.
+    assert outcome.edits[0].start == len(title) + 2
+    assert outcome.edits[0].why == "repeats paragraph 0 (jaccard 1.00)"
+
+
 def test_a_subheading_contained_in_a_later_paragraph_stays() -> None:
     sub = "Why the port matters to the fishing villages of the north coast"
     para = (
