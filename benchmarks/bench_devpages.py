@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -26,6 +27,7 @@ sys.path.insert(0, str(HERE))
 from scoring import surviving  # noqa: E402
 
 from cleankit.document import Document  # noqa: E402
+from cleankit.names import same_outlet_key  # noqa: E402
 from cleankit.pipeline import default_chain  # noqa: E402
 
 DEFAULT_PAGES = HERE.parent.parent / "shared" / "devpages" / "pages.jsonl"
@@ -50,12 +52,37 @@ def load(path: Path) -> list[dict[str, Any]]:
 
 
 def _same(expected: Any, got: Any) -> bool:
+    """Strict: the same value, ignoring case, spacing and end punctuation."""
     if isinstance(expected, bool) or isinstance(got, bool):
         return bool(expected) == bool(got)
     if got is None:
         return False
     norm = lambda v: " ".join(str(v).casefold().split()).strip(" .,:;-–—")  # noqa: E731
     return norm(expected) == norm(got)
+
+
+_NOTE = re.compile(r"\s*\(([^)]*)\)\s*")
+
+
+def _same_name(expected: Any, got: Any) -> bool:
+    """Lenient: the same set of names, each written any way an outlet's name is written.
+
+    The annotation joins several values with "; " and adds notes in parentheses ("Keratonnews
+    (keratonnews.co.id)", "Bloomberg (second item)"): each expected value matches its name or
+    its note. A name matches across case, spacing, punctuation and a domain ending ("Kompas
+    TV" = "KOMPAS.TV", "Kontan" = "KONTAN.CO.ID"). Every expected value must be matched and
+    every recorded value must match one: a missing or an extra value is wrong.
+    """
+    if isinstance(expected, bool) or isinstance(got, bool) or got is None:
+        return _same(expected, got)
+    wanted = [
+        {same_outlet_key(_NOTE.sub(" ", item)), *map(same_outlet_key, _NOTE.findall(item))}
+        for item in str(expected).split(";")
+    ]
+    recorded = {same_outlet_key(item) for item in str(got).split(";")}
+    return all(options & recorded for options in wanted) and all(
+        any(key in options for options in wanted) for key in recorded
+    )
 
 
 def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
@@ -65,7 +92,7 @@ def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
     missed: dict[str, list[str]] = defaultdict(list)
     content_total = content_kept = 0
     lost: list[str] = []
-    prov_total = prov_right = 0
+    prov_total = prov_right = prov_lenient = 0
     wrong: list[str] = []
     for page in pages:
         meta = {"site": page["site"], "url": page["url"]}
@@ -93,6 +120,7 @@ def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
                 continue
             prov_total += 1
             got = outcome.provenance.get(key)
+            prov_lenient += _same_name(page["provenance"][key], got)
             if _same(page["provenance"][key], got):
                 prov_right += 1
             else:
@@ -105,6 +133,7 @@ def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
         "missed": missed,
         "content": (content_kept, content_total, lost),
         "provenance": (prov_right, prov_total, wrong),
+        "provenance_lenient": prov_lenient,
     }
 
 
@@ -129,6 +158,11 @@ def main() -> None:
         print("  lost", line)
     right, prov_total, wrong = result["provenance"]
     print(f"provenance values right: {right}/{prov_total} = {right / prov_total:.1%}")
+    lenient = result["provenance_lenient"]
+    print(
+        f"  ... as names (case, spacing, punctuation, domain ending, notes and lists of the "
+        f"annotation): {lenient}/{prov_total} = {lenient / prov_total:.1%}"
+    )
     for line in wrong:
         print("  wrong", line)
     for category in sorted(result["missed"]):

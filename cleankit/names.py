@@ -18,7 +18,7 @@ import regex as re
 
 from cleankit.errors import RuleError
 
-__all__ = ["CANONICAL_COLUMNS", "NameTable", "load_names", "name_key"]
+__all__ = ["CANONICAL_COLUMNS", "NameTable", "load_names", "name_key", "same_outlet_key"]
 
 #: Provenance columns whose values are names of outlets and agencies.
 CANONICAL_COLUMNS = ("publisher", "wire_agency", "cited_source", "syndicated_from")
@@ -29,6 +29,19 @@ _NOT_WORD = re.compile(r"[\W_]+")
 def name_key(value: str) -> str:
     """The lookup key of a spelling: case-folded words joined by single spaces."""
     return _NOT_WORD.sub(" ", value.casefold()).strip()
+
+
+#: A web address's ending after an outlet's name: ".com", ".co.id", ".com.my", ".id"; not
+#: ".tv" or ".fm", which outlets wear as part of the name ("KOMPAS.TV" is Kompas TV).
+_DOMAIN_ENDING = re.compile(
+    r"\.(?:(?:co|com|or|net|org|web|news|info|biz)(?:\.[a-z]{2})?|(?!tv$|fm$)[a-z]{2})$"
+)
+
+
+def same_outlet_key(value: str) -> str:
+    """A key under which "Kabarnusa.com", "KABARNUSA" and "Kabar Nusa" meet: no domain ending,
+    no spaces or punctuation. For telling repeated values apart, not for display."""
+    return _NOT_WORD.sub("", _DOMAIN_ENDING.sub("", value.casefold().strip()))
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,7 +21,7 @@ import regex
 from cleankit.document import Document, Outcome, ProvenanceValue, Span, cut
 from cleankit.errors import DocumentError, RuleError
 from cleankit.manifest import PROVENANCE_COLUMNS
-from cleankit.names import CANONICAL_COLUMNS, NameTable, load_names
+from cleankit.names import CANONICAL_COLUMNS, NameTable, load_names, same_outlet_key
 from cleankit.text import Paragraph, block_extent, letter_words, paragraphs, reads_as_prose
 
 __all__ = [
@@ -469,6 +469,13 @@ def _line_start(text: str, at: int) -> int:
     return text.rfind("\n", 0, at) + 1
 
 
+#: Columns a page can name several values of (an aggregator page with two datelines, a
+#: gallery with three credits): every distinct value is kept, in reading order, joined by
+#: :data:`VALUE_SEPARATOR`. The others keep one value: the first rule's.
+MULTI_VALUED = frozenset({"dateline_city", "photo_credit", "cited_source"})
+VALUE_SEPARATOR = "; "
+
+
 @dataclass(frozen=True)
 class StripRules:
     """Remove boilerplate matched by rules and keep what it says about the source as provenance.
@@ -485,8 +492,8 @@ class StripRules:
     def __call__(self, doc: Document) -> Outcome:
         """Find every rule's spans, drop overlaps, cut."""
         accepted: list[Span] = []
-        provenance: dict[str, ProvenanceValue] = {}
-        source: dict[str, int] = {}  # column -> index of the span that gave its value
+        # column -> (span start, value, index of the accepted span that gave it)
+        found_values: dict[str, list[tuple[int, ProvenanceValue, int]]] = {}
         lines = paragraphs(doc.text)
         starts = [p.start for p in lines]
         leads = lead_starts(doc.text, lines)
@@ -505,16 +512,28 @@ class StripRules:
                     continue
                 accepted.append(span)
                 for column, value in captured.items():
-                    if column not in provenance:
-                        provenance[column] = value
-                        source[column] = len(accepted) - 1
-        for column in CANONICAL_COLUMNS:
-            raw = provenance.get(column)
-            if isinstance(raw, str) and (name := self.names.canonical(raw)) != raw:
-                provenance[column] = name
-                i = source[column]
-                note = f"; {column} {raw!r} recorded as {name!r}"
-                accepted[i] = accepted[i]._replace(why=accepted[i].why + note)
+                    found_values.setdefault(column, []).append(
+                        (span.start, value, len(accepted) - 1)
+                    )
+        provenance: dict[str, ProvenanceValue] = {}
+        for column, values in found_values.items():
+            if column not in MULTI_VALUED:
+                values = values[:1]  # the rule loaded first speaks for the document
+            else:
+                values = sorted(values, key=lambda v: v[0])  # in reading order
+            names: list[str] = []
+            for _, value, i in values:
+                if not isinstance(value, str):
+                    provenance[column] = value
+                    break
+                name = self.names.canonical(value) if column in CANONICAL_COLUMNS else value
+                if name != value:
+                    note = f"; {column} {value!r} recorded as {name!r}"
+                    accepted[i] = accepted[i]._replace(why=accepted[i].why + note)
+                if same_outlet_key(name) not in {same_outlet_key(n) for n in names}:
+                    names.append(name)
+            if names:
+                provenance[column] = VALUE_SEPARATOR.join(names)
         return cut(doc, accepted, step=self.name, provenance=provenance)
 
 

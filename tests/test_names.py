@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleankit.errors import RuleError
-from cleankit.names import NameTable, load_names, name_key
+from cleankit.names import NameTable, load_names, name_key, same_outlet_key
 from cleankit.pipeline import default_chain
 from cleankit.rules import StripRules, load_rules
 from tests.conftest import make_doc
@@ -52,6 +52,25 @@ def test_the_default_chain_uses_the_table() -> None:
     text = "JAKARTA (Antara News) - Harga beras di pasar induk turun untuk pertama kalinya sejak Maret lalu."
     outcome = default_chain(corpus_level=False)(make_doc(text))
     assert outcome.provenance["wire_agency"] == "Antara"
+
+
+def test_a_page_with_two_stories_records_both_datelines_in_reading_order() -> None:
+    rules = load_rules()
+    first = "Status gunung api dinaikkan pada Senin pagi oleh petugas pos pantau setempat."
+    second = "Harga cabai di pasar induk turun untuk pertama kalinya sejak bulan Maret lalu."
+    text = f"TOMOHON (ANTARA) - {first}\n\nBITUNG (ANTARA) - {second}\n\nTOMOHON - {first}"
+    outcome = StripRules(rules.rules, names=rules.names)(make_doc(text))
+    # Every distinct city once, in the order a reader meets them; one agency, said once.
+    assert outcome.provenance["dateline_city"] == "TOMOHON; BITUNG"
+    assert outcome.provenance["wire_agency"] == "Antara"
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{first}\n\n{second}\n\n{first}"
+
+
+def test_one_outlet_written_two_ways_is_one_value() -> None:
+    assert same_outlet_key("Kabarnusa.com") == same_outlet_key("KABAR NUSA") == "kabarnusa"
+    assert same_outlet_key("Kompas TV") == same_outlet_key("KOMPAS.TV")
+    assert same_outlet_key("kontan.co.id") == same_outlet_key("Kontan")
 
 
 def _table(tmp_path: Path, body: str) -> Path:
