@@ -1,8 +1,9 @@
 """Fault injection: kill ``cleankit clean`` at random moments and check the output folder.
 
 Each trial starts ``clean --workers 2`` over OUT that holds an earlier run's pair, and at a
-moment drawn uniformly over the length of an uninterrupted run (after the interpreter's own
-first 0.1 s: start-up, reading, the
+moment drawn uniformly over the length of an uninterrupted run (every other trial: over its
+last fifth and a little beyond, where the commit is; never in the interpreter's own first
+0.1 s: start-up, reading, the
 workers, dedup, writing, the commit) sends one of: SIGKILL to the whole process group, SIGKILL
 to the parent alone (its workers orphaned), SIGINT or SIGTERM to the group (Ctrl-C, a service
 stop). Then it checks what a reader would see: the pair verifies as one run's (run record,
@@ -81,13 +82,18 @@ def main() -> None:
         subprocess.run(_command(corpora[0], out, args.workers), check=True, capture_output=True)
         current = 0  # which corpus's pair OUT holds
         print(
-            f"uninterrupted run: {full:.1f} s; {args.trials} trials, kill at U({START}, {full:.1f}) s"
+            f"uninterrupted run: {full:.1f} s; {args.trials} trials, kill at U({START}, {full:.1f}) s "
+            f"or U({0.8 * full:.1f}, {1.15 * full:.1f}) s"
         )
         outcomes: Counter[str] = Counter()
         failures = 0
         for trial in range(args.trials):
             fault = FAULTS[trial % len(FAULTS)]
-            delay = rng.uniform(START, full)
+            # Half over the whole run, half over its end (dedup, writing, the commit), where a
+            # kill can fall between the two renames; a few land after it: no-ops.
+            late = (trial // len(FAULTS)) % 2 == 1  # every fault in both windows
+            low, high = (0.8 * full, 1.15 * full) if late else (START, full)
+            delay = rng.uniform(low, high)
             target = 1 - current  # every trial would replace the pair OUT holds
             new_corpus = corpora[target]
             log = work / "stderr.txt"
