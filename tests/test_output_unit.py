@@ -154,6 +154,54 @@ def test_an_unreadable_input_is_an_error_row_naming_it(tmp_path: Path) -> None:
     assert f"{locked}: cannot read: Permission denied" in output
 
 
+def test_permission_denied_on_the_output_folder_is_one_line_even_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read-only case above, injected, so that it runs where tests run as root (CI)."""
+    out = tmp_path / "out"
+    assert _clean(_corpus(tmp_path / "a.jsonl", "alpha"), out)[0] == 0
+    before = _snapshot(out)
+    real_mkdir = Path.mkdir
+
+    def denied(self: Path, *args: object, **kwargs: object) -> None:
+        if self.name.startswith(".cleankit-run-"):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+        real_mkdir(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", denied)
+    code, output = _clean(_corpus(tmp_path / "b.jsonl", "beta"), out)
+    assert code == 1
+    [line] = output.strip().splitlines()
+    assert line.startswith(f"Error: {out}/.cleankit-run-")
+    assert line.endswith(": cannot prepare the output folder: Permission denied")
+    assert _snapshot(out) == before
+
+
+def test_an_unreadable_input_is_an_error_row_even_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cleankit.io
+
+    locked = _corpus(tmp_path / "locked.jsonl", "alpha")
+    readable = _corpus(tmp_path / "fine.jsonl", "beta")
+    real_open = cleankit.io._open_lines
+
+    def denied(path: Path) -> object:
+        if path.name == "locked.jsonl":
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path)
+
+    monkeypatch.setattr(cleankit.io, "_open_lines", denied)
+    result = CliRunner().invoke(
+        main, ["clean", str(locked), str(readable), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1
+    assert f"{locked}: cannot read: Permission denied" in result.output
+    assert "Traceback" not in result.output
+    manifest = read_manifest(tmp_path / "out" / "manifest.parquet")
+    assert manifest["status"].to_list() == ["error"] + ["kept"] * 4  # the other file went on
+
+
 def test_stale_temporaries_of_a_killed_run_are_removed_by_the_next(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
