@@ -53,6 +53,7 @@ _RULE_FIELDS = {
     "last_lines": False,
     "position": False,
     "requires": False,
+    "cues": False,
     "example": True,
 }
 _EXAMPLE_FIELDS = {"text": True, "expect": True, "provenance": False, "note": False, "xfail": False}
@@ -96,6 +97,9 @@ class Rule:
     line: int
     position: str = "anywhere"
     requires: regex.Pattern[str] | None = None
+    #: Words one of which a text must contain (case-folded) for the rule to be tried at all:
+    #: a substring test costs next to nothing, a regex tried at every line does not.
+    cues: tuple[str, ...] = ()
 
     def applies_to(self, language: str | None) -> bool:
         """Rules run on documents of their languages; a document of unknown language gets all."""
@@ -307,6 +311,7 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
                     f"requires does not hold on example {number}, where the pattern matches",
                     requires_line,
                 )
+    cues = _cues(table, pattern, examples, raw=raw, line=line, fail=fail)
     return Rule(
         id=rule_id,
         version=table["version"],
@@ -324,7 +329,35 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         line=line,
         position=position,
         requires=requires,
+        cues=cues,
     )
+
+
+def _cues(
+    table: Mapping[str, Any],
+    pattern: regex.Pattern[str],
+    examples: Sequence[Example],
+    *,
+    raw: str,
+    line: int,
+    fail: Any,
+) -> tuple[str, ...]:
+    """The rule's ``cues``, checked like ``requires``: every example the pattern matches holds
+    one, so a cue list that would hide a match is caught at load time."""
+    if "cues" not in table:
+        return ()
+    where = _line_of(raw, "cues", line)
+    given = table["cues"]
+    if not isinstance(given, list) or not given or not all(
+        isinstance(c, str) and c.strip() for c in given
+    ):
+        raise fail("cues must be a list of non-empty strings", where)
+    cues = tuple(c.casefold() for c in given)
+    for number, example in enumerate(examples):
+        folded = example.text.casefold()
+        if pattern.search(example.text) and not any(c in folded for c in cues):
+            raise fail(f"no cue occurs in example {number}, where the pattern matches", where)
+    return cues
 
 
 def _build_examples(tables: Any, *, raw: str, line: int, fail: Any) -> tuple[Example, ...]:
@@ -401,13 +434,18 @@ def rule_spans(
     timeout: float,
     starts: Sequence[int] | None = None,
     leads: Sequence[int] | None = None,
+    folded: str | None = None,
 ) -> list[tuple[Span, dict[str, ProvenanceValue]]]:
     """Every match of ``rule`` in ``text`` as a span to cut, with the provenance it carries.
 
     ``starts`` are the offsets of the text's non-blank lines, for ``first_lines`` and
-    ``last_lines``, and ``leads`` those of its prose lines, for ``position``; callers running
-    many rules over one text pass them in once.
+    ``last_lines``, ``leads`` those of its prose lines, for ``position``, and ``folded`` the
+    case-folded text, for ``cues``; callers running many rules over one text pass them in once.
     """
+    if rule.cues:
+        folded = text.casefold() if folded is None else folded
+        if not any(cue in folded for cue in rule.cues):
+            return []
     if rule.requires is not None and not rule.requires.search(text):
         return []
     if leads is None and rule.position != "anywhere":
@@ -497,12 +535,18 @@ class StripRules:
         lines = paragraphs(doc.text)
         starts = [p.start for p in lines]
         leads = lead_starts(doc.text, lines)
+        folded = doc.text.casefold()
         for rule in self.rules:
             if not rule.applies_to(doc.language):
                 continue
             try:
                 matches = rule_spans(
-                    rule, doc.text, timeout=self.timeout, starts=starts, leads=leads
+                    rule,
+                    doc.text,
+                    timeout=self.timeout,
+                    starts=starts,
+                    leads=leads,
+                    folded=folded,
                 )
             except DocumentError as error:
                 raise DocumentError(error.cause, path=doc.source, line=doc.line) from None

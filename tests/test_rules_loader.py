@@ -149,6 +149,28 @@ def test_a_hostile_rule_times_out_instead_of_hanging(tmp_path: Path) -> None:
         strip(Document("d", "a" * 50, source="in.jsonl", line=4))
 
 
+def test_cues_are_a_literal_prefilter_that_must_hold_on_the_examples(tmp_path: Path) -> None:
+    from cleankit.rules import rule_spans
+
+    good = GOOD.replace('scope = "line"', 'cues = ["STORY CODE"]\nscope = "line"')
+    [rule] = load_rules(write(tmp_path, good)).rules
+    assert rule.cues == ("story code",)  # case-folded, like the text they are looked for in
+    assert [s.rule for s, _ in rule_spans(rule, "Story Code : 5\nBody.", timeout=1.0)] == [
+        "story-code-line"
+    ]
+    assert rule_spans(rule, "Body only.", timeout=1.0) == []
+    wrong = GOOD.replace('scope = "line"', 'cues = ["code story"]\nscope = "line"')
+    path = write(tmp_path, wrong, "wrong.toml")
+    assert error_of(path) == (
+        f'{path}:6: rule "story-code-line": no cue occurs in example 0, where the pattern matches'
+    )
+    empty = GOOD.replace('scope = "line"', 'cues = []\nscope = "line"')
+    path = write(tmp_path, empty, "empty.toml")
+    assert error_of(path) == (
+        f'{path}:6: rule "story-code-line": cues must be a list of non-empty strings'
+    )
+
+
 def test_requires_is_a_prefilter_that_must_hold_on_the_examples(tmp_path: Path) -> None:
     from cleankit.rules import rule_spans
 
