@@ -348,8 +348,10 @@ def _cues(
         return ()
     where = _line_of(raw, "cues", line)
     given = table["cues"]
-    if not isinstance(given, list) or not given or not all(
-        isinstance(c, str) and c.strip() for c in given
+    if (
+        not isinstance(given, list)
+        or not given
+        or not all(isinstance(c, str) and c.strip() for c in given)
     ):
         raise fail("cues must be a list of non-empty strings", where)
     cues = tuple(c.casefold() for c in given)
