@@ -129,7 +129,10 @@ def main() -> None:
             else:
                 state = "foreign"
             stderr = log.read_text(encoding="utf-8", errors="replace")
-            traceback = "Traceback" in stderr
+            # A parent killed outright while starting a worker leaves it half its start-up
+            # message, which Python's spawn code reports on stderr: only the signals the
+            # parent handles must end without a traceback.
+            traceback = "Traceback" in stderr and not fault.startswith("kill")
             ok = (
                 problems == 0
                 and state != "foreign"

