@@ -4,7 +4,7 @@
 worker holds while it waits for work. A worker killed by the terminal's Ctrl-C (it goes to the
 whole process group) dies holding that lock, and the pool's shutdown then waits on it forever.
 Here every worker has a queue of its own, in and out, so no lock is shared: the workers ignore
-SIGINT and SIGTERM, the parent decides, and on any exception it kills them and goes on unwinding at once.
+SIGINT, the parent decides, and on any exception it kills them and goes on unwinding at once.
 Batches go round-robin and come back in order, a bounded number ahead, so the parent's own
 work overlaps the workers' and memory stays bounded.
 """
@@ -24,13 +24,12 @@ from multiprocessing.process import BaseProcess
 from multiprocessing.queues import Queue
 from typing import Any, TypeVar
 
+from cleankit.errors import Terminated
+
 __all__ = ["WorkerDiedError", "ordered_map"]
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-#: Signals the parent alone acts on.
-_STOP_SIGNALS = {signal.SIGINT, signal.SIGTERM}
 
 #: Seconds between checks that a worker is still alive while its results are awaited.
 _POLL = 0.5
@@ -41,13 +40,11 @@ class WorkerDiedError(RuntimeError):
 
 
 def _serve(function: Callable[[Any], Any], tasks: Queue[Any], results: Queue[Any]) -> None:
-    # The parent handles Ctrl-C and SIGTERM for everyone (a signal to the process group
-    # reaches the workers too; a worker dying of it first would look like a crash). The worker
-    # was started with both blocked (see ordered_map), so one during its start-up waits, and
-    # is dropped here. The parent stops workers with SIGKILL.
-    for number in _STOP_SIGNALS:
-        signal.signal(number, signal.SIG_IGN)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP_SIGNALS)
+    # The parent handles Ctrl-C for everyone. The worker was started with SIGINT blocked (see
+    # ordered_map): a Ctrl-C during its start-up waits and is dropped here. A SIGTERM ends it,
+    # as it should (the parent reads a worker ended by SIGTERM as a stop).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     # The parent reads every answer before it sends the stop sign, so there is never anything
     # left to flush at exit; waiting for the feeder thread could only hang on a dead parent.
     results.cancel_join_thread()
@@ -108,10 +105,11 @@ def ordered_map(
             sent += 1
 
     try:
-        # Started with SIGINT and SIGTERM blocked, which a new process inherits through exec: a
-        # Ctrl-C while a worker imports would print its traceback; the parent receives it once
-        # they are up.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        # Started with SIGINT blocked, which a new process inherits through exec: a Ctrl-C
+        # while a worker imports would print its traceback; the parent receives it once they
+        # are up. SIGTERM stays open: a worker dies of it silently, and the parent must not
+        # wait out a slow start before it acts on one.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             for process in processes:
                 process.start()
@@ -152,6 +150,10 @@ def _receive(outbox: Queue[Any], process: BaseProcess) -> tuple[bool, Any]:
             return answer
         except queue.Empty:
             if not process.is_alive():
+                if process.exitcode == -signal.SIGTERM:
+                    # A SIGTERM to the whole process group reached the worker first: the
+                    # run was stopped, not broken.
+                    raise Terminated from None
                 raise WorkerDiedError(
                     f"a worker process (pid {process.pid}) ended with exit code "
                     f"{process.exitcode} before it answered"
