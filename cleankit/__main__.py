@@ -7,29 +7,23 @@ in a traceback from the middle of an import.
 
 from __future__ import annotations
 
-import os
 import signal
-import sys
 
 from cleankit.errors import Terminated
-
-
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Terminated
+from cleankit.signals import exit_now, raise_terminated
 
 
 def run() -> None:
     """Entry point of the console script."""
-    signal.signal(signal.SIGTERM, _on_sigterm)
+    signal.signal(signal.SIGTERM, raise_terminated)
     try:
         from cleankit.cli import main
 
         main()
-    except (KeyboardInterrupt, Terminated) as signalled:
-        code = 143 if isinstance(signalled, Terminated) else 130
-        sys.stderr.write("cleankit: interrupted\n")
-        sys.stderr.flush()
-        os._exit(code)
+    except KeyboardInterrupt:
+        exit_now(130, "interrupted")
+    except Terminated:
+        exit_now(143, "interrupted")
 
 
 if __name__ == "__main__":

@@ -25,11 +25,13 @@ __all__ = [
     "diff_manifests",
     "edits_of",
     "explain",
+    "first_texts",
     "restore_documents",
     "summarize",
     "verify",
     "verify_folder",
     "verify_frame",
+    "verify_output",
 ]
 
 
@@ -218,15 +220,14 @@ def verify(
     rule name, reason or provenance value changed after the run is reported.
     """
     problems: list[Problem] = []
-    texts: dict[str, str] = {}
     if isinstance(outputs, Mapping):
         texts = dict(outputs)
     else:
-        for doc_id, text in outputs:
-            if doc_id in texts:
-                problems.append(Problem(doc_id, "repeated", "appears more than once in the output"))
-                continue
-            texts[doc_id] = text
+        texts, repeats = first_texts(outputs)
+        problems.extend(
+            Problem(doc_id, "repeated", "appears more than once in the output")
+            for doc_id in repeats
+        )
     for row in manifest.iter_rows(named=True):
         if row["row_sha256"] != row_digest(row):
             problems.append(
@@ -251,6 +252,24 @@ def verify(
         if problem is not None and doc_id not in altered:
             problems.append(problem)
     return problems
+
+
+def first_texts(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], list[str]]:
+    """``{id: text}`` of the first record with each id, and the id of every later record that
+    repeats one (once per extra copy, in file order)."""
+    texts: dict[str, str] = {}
+    repeats: list[str] = []
+    for doc_id, text in pairs:
+        if doc_id in texts:
+            repeats.append(doc_id)
+        else:
+            texts[doc_id] = text
+    return texts, repeats
+
+
+def verify_output(manifest: pl.DataFrame, output: str | Path) -> list[Problem]:
+    """:func:`check_pair` and :func:`verify` over an output file as it lies on disk."""
+    return check_pair(manifest, output) + verify(manifest, read_output_pairs(output))
 
 
 def check_pair(manifest: pl.DataFrame, output: str | Path) -> list[Problem]:
@@ -299,8 +318,7 @@ def verify_folder(folder: str | Path) -> tuple[dict[str, Any], list[Problem]]:
         raise InputError(f"no {RUN_RECORD}: not an output folder of cleankit clean", path=str(out))
     manifest = read_manifest(out / str(record.get("manifest", "manifest.parquet")))
     documents = out / str(record.get("documents", "documents.jsonl"))
-    problems = check_pair(manifest, documents) + verify(manifest, read_output_pairs(documents))
-    return record, problems
+    return record, verify_output(manifest, documents)
 
 
 def verify_frame(manifest: pl.DataFrame, outputs: Mapping[str, str]) -> pl.DataFrame:

@@ -6,14 +6,12 @@ Exit codes: 0 success, 1 data errors (bad records, failed checks), 2 usage error
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
-from collections import Counter
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 import polars as pl
@@ -34,6 +32,7 @@ from cleankit.outputs import os_problem, settle
 from cleankit.pipeline import RunSummary, clean_corpus
 from cleankit.rules import builtin_rules_dir, check_examples, load_rules
 from cleankit.settings import KEEP_POLICIES, Settings, load_settings
+from cleankit.signals import exit_now, raise_terminated
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,19 +44,6 @@ class _UsageProblem(click.ClickException):
     exit_code = 2
 
 
-def _on_sigterm(signum: int, frame: object) -> None:
-    raise Terminated
-
-
-def stop(code: int, message: str) -> NoReturn:
-    """Exit at once after an interrupt, once cleanup has run: the interpreter's own exit
-    handlers could wait on worker processes that were just killed."""
-    sys.stderr.write(f"cleankit: {message}\n")
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
-
-
 def _friendly(command: F) -> F:
     """Turn library and OS errors into one-line messages (exit 1, usage problems exit 2),
     never a traceback; Ctrl-C exits 130 and SIGTERM 143 once temporary files are gone."""
@@ -65,7 +51,7 @@ def _friendly(command: F) -> F:
     @wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            previous = signal.signal(signal.SIGTERM, _on_sigterm)
+            previous = signal.signal(signal.SIGTERM, raise_terminated)
         except ValueError:  # not the main thread (an embedding program): leave signals alone
             previous = None
         try:
@@ -79,9 +65,9 @@ def _friendly(command: F) -> F:
         except OSError as error:
             raise click.ClickException(str(os_problem(error))) from None
         except KeyboardInterrupt:
-            stop(130, "interrupted; outputs left as they were before this run")
+            exit_now(130, "interrupted; outputs left as they were before this run")
         except Terminated:
-            stop(143, "terminated; outputs left as they were before this run")
+            exit_now(143, "terminated; outputs left as they were before this run")
         finally:
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
@@ -349,12 +335,10 @@ def restore(output: Path, manifest_path: Path, target: Path) -> None:
     """Rebuild the original texts from OUTPUT and the manifest's edits, checked by input hash."""
     settle(output.parent)
     manifest = read_manifest(manifest_path)
-    pairs = read_output_pairs(output)
-    texts = dict(pairs)
+    texts, repeats = audit.first_texts(read_output_pairs(output))
     problems = [
         audit.Problem(doc_id, "repeated", "appears more than once in the output; not restored")
-        for doc_id, count in Counter(doc_id for doc_id, _ in pairs).items()
-        if count > 1
+        for doc_id in dict.fromkeys(repeats)
     ]
     for repeated in problems:
         texts.pop(repeated.doc_id)
@@ -465,9 +449,7 @@ def audit_verify(manifest_path: Path, output: Path) -> None:
     """Check OUTPUT against the manifest: missing, extra, altered, unrestorable documents."""
     settle(output.parent)
     manifest = read_manifest(manifest_path)
-    problems = audit.check_pair(manifest, output) + audit.verify(
-        manifest, read_output_pairs(output)
-    )
+    problems = audit.verify_output(manifest, output)
     for problem in problems:
         click.echo(str(problem), err=True)
     click.echo(f"{manifest.height} manifest rows checked, {len(problems)} problem(s)")

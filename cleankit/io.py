@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import datetime
 import decimal
+import functools
 import gzip
 import json
 import os
@@ -154,7 +155,12 @@ class Corpus:
             yield from self._read(shard.file, path)
 
     def estimate_records(self) -> int:
-        """A cheap upper estimate of the record count, for a progress bar (lines, Parquet rows)."""
+        """A cheap upper estimate of the record count, for a progress bar and the memory check
+        (lines, Parquet rows); counted once per corpus, as it reads every JSONL file."""
+        return self._record_estimate
+
+    @functools.cached_property
+    def _record_estimate(self) -> int:
         total = 0
         for path in self.paths:
             kind = _kind(path)
@@ -283,7 +289,7 @@ def _record_to_document(
     raw_id = record.get(id_key)
     if raw_id is None:
         doc_id = f"{label or Path(path).name}:{line}"
-    elif isinstance(raw_id, str | int) and not isinstance(raw_id, bool):
+    elif _is_id(raw_id):
         doc_id = str(raw_id)
     else:
         raise DocumentError(
@@ -365,10 +371,15 @@ def _read_jsonl(
         yield DocumentError(f"cannot read: {cause}", path=name)
 
 
+def _is_id(value: Any) -> bool:
+    """Ids are strings or integers (a boolean is an int to Python, not an id)."""
+    return isinstance(value, str | int) and not isinstance(value, bool)
+
+
 def _own_id(record: Mapping[str, Any], id_key: str) -> str | None:
     """The record's id when it is a usable one (a string or integer without surrogates)."""
     raw = record.get(id_key)
-    if isinstance(raw, bool) or not isinstance(raw, str | int):
+    if not _is_id(raw):
         return None
     own = str(raw)
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -113,8 +112,9 @@ def row_digest(row: Mapping[str, Any]) -> str:
     edits made by hand or by a tool that does not know it, not a forger who recomputes it.
     """
     values = {name: row[name] for name in SCHEMA.names() if name not in _UNDIGESTED}
-    canonical = json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256_text(
+        json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    )
 
 
 def manifest_row(record: Record, *, run: Mapping[str, Any]) -> dict[str, Any]:

@@ -27,6 +27,7 @@ from types import TracebackType
 from typing import Any
 
 from cleankit.errors import CleankitError
+from cleankit.io import atomic_write
 
 __all__ = [
     "RUN_RECORD",
@@ -90,14 +91,10 @@ def _fsync_folder(folder: Path) -> None:
 
 
 def _write_json(path: Path, value: Mapping[str, Any]) -> None:
-    """Write a small JSON file durably (temp file, fsync, rename)."""
-    temp = path.with_name(path.name + ".tmp")
-    with temp.open("w", encoding="utf-8") as handle:
+    """Write a small JSON file durably (atomic_write: temp file, fsync, rename)."""
+    with atomic_write(path, "w") as handle:
         json.dump(value, handle, ensure_ascii=False, sort_keys=True, indent=1)
         handle.write("\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    temp.replace(path)
 
 
 def finish_interrupted_commit(folder: str | Path) -> bool:
@@ -234,7 +231,7 @@ class OutputFolder:
             name = entry.name
             stale = (
                 (name.startswith(STAGING_PREFIX) and name.endswith(STAGING_SUFFIX))
-                or name == f"{COMMIT}.tmp"
+                or (name.startswith(f".{COMMIT}.") and name.endswith(".tmp"))
                 or (
                     name.startswith(_LEGACY_TEMPORARY)
                     and (name.endswith(".tmp") or ".parts." in name)

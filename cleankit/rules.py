@@ -11,7 +11,7 @@ import difflib
 import hashlib
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -305,12 +305,12 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
             requires = regex.compile(table["requires"], regex.VERSION0)
         except regex.error as error:
             raise fail(f"requires does not compile: {error}", requires_line) from None
-        for number, example in enumerate(examples):
-            if pattern.search(example.text) and not requires.search(example.text):
-                raise fail(
-                    f"requires does not hold on example {number}, where the pattern matches",
-                    requires_line,
-                )
+        number = _hidden_example(pattern, examples, lambda text: bool(requires.search(text)))
+        if number is not None:
+            raise fail(
+                f"requires does not hold on example {number}, where the pattern matches",
+                requires_line,
+            )
     cues = _cues(table, pattern, examples, raw=raw, line=line, fail=fail)
     return Rule(
         id=rule_id,
@@ -355,11 +355,25 @@ def _cues(
     ):
         raise fail("cues must be a list of non-empty strings", where)
     cues = tuple(c.casefold() for c in given)
-    for number, example in enumerate(examples):
-        folded = example.text.casefold()
-        if pattern.search(example.text) and not any(c in folded for c in cues):
-            raise fail(f"no cue occurs in example {number}, where the pattern matches", where)
+    number = _hidden_example(pattern, examples, lambda text: _has_cue(cues, text.casefold()))
+    if number is not None:
+        raise fail(f"no cue occurs in example {number}, where the pattern matches", where)
     return cues
+
+
+def _hidden_example(
+    pattern: regex.Pattern[str], examples: Sequence[Example], passes: Callable[[str], bool]
+) -> int | None:
+    """The first example a prefilter would hide (the pattern matches it, the prefilter does
+    not pass it), or None: a prefilter may only skip texts the pattern cannot match."""
+    for number, example in enumerate(examples):
+        if pattern.search(example.text) and not passes(example.text):
+            return number
+    return None
+
+
+def _has_cue(cues: Sequence[str], folded: str) -> bool:
+    return any(cue in folded for cue in cues)
 
 
 def _build_examples(tables: Any, *, raw: str, line: int, fail: Any) -> tuple[Example, ...]:
@@ -444,10 +458,8 @@ def rule_spans(
     ``last_lines``, ``leads`` those of its prose lines, for ``position``, and ``folded`` the
     case-folded text, for ``cues``; callers running many rules over one text pass them in once.
     """
-    if rule.cues:
-        folded = text.casefold() if folded is None else folded
-        if not any(cue in folded for cue in rule.cues):
-            return []
+    if rule.cues and not _has_cue(rule.cues, text.casefold() if folded is None else folded):
+        return []
     if rule.requires is not None and not rule.requires.search(text):
         return []
     if leads is None and rule.position != "anywhere":
@@ -568,6 +580,7 @@ class StripRules:
             else:
                 values = sorted(values, key=lambda v: v[0])  # in reading order
             names: list[str] = []
+            seen: set[str] = set()
             for _, value, i in values:
                 if not isinstance(value, str):
                     provenance[column] = value
@@ -576,7 +589,8 @@ class StripRules:
                 if name != value:
                     note = f"; {column} {value!r} recorded as {name!r}"
                     accepted[i] = accepted[i]._replace(why=accepted[i].why + note)
-                if same_outlet_key(name) not in {same_outlet_key(n) for n in names}:
+                if (key := same_outlet_key(name)) not in seen:
+                    seen.add(key)
                     names.append(name)
             if names:
                 provenance[column] = VALUE_SEPARATOR.join(names)
