@@ -19,6 +19,7 @@ from typing import IO, Protocol, runtime_checkable
 
 from cleankit.document import Document, Edit, Outcome, Span, cut
 from cleankit.errors import DocumentError
+from cleankit.text import PROSE_ENDS, letter_words, reads_as_prose
 from cleankit.workers import ordered_map
 
 __all__ = ["Chain", "Filter", "Observer", "Record", "as_filter", "merge_outcomes"]
@@ -226,10 +227,16 @@ class Chain:
 
 
 def _removed_chars(edit: Edit) -> int:
-    """Visible characters an edit takes away (a replacement by visible text takes none)."""
+    """Visible characters of reporting an edit takes away: those of its lines that read as
+    prose (a replacement by visible text takes none). A list of headlines, a menu or a column
+    of credits is no reporting, however long, so removing it is no reason for doubt."""
     if edit.inserted.strip():
         return 0
-    return sum(not c.isspace() for c in edit.removed)
+    return sum(
+        sum(not c.isspace() for c in body)
+        for line in edit.removed.split("\n")
+        if reads_as_prose(body := line.strip(), len(letter_words(body)), PROSE_ENDS)
+    )
 
 
 def _cuts_inside_word(text: str, edit: Edit) -> bool:
@@ -253,8 +260,9 @@ GUARD_MIN_CHARS = 200
 def guard(doc: Document, result: Outcome, step: str, *, max_removal: float) -> Outcome:
     """Hold back single edits that remove too much, or that cut a word in two.
 
-    An edit that removes more than ``max_removal`` of the document's visible characters (and
-    at least :data:`GUARD_MIN_CHARS`), or that starts and ends inside words, is not applied; it
+    An edit that removes more than ``max_removal`` of the document's visible characters in
+    lines that read as prose (and at least :data:`GUARD_MIN_CHARS`), or that starts and ends
+    inside words, is not applied; it
     becomes a suspect with the reason. The step's other edits apply as proposed.
     """
     if result.doc is None or not result.edits:

@@ -14,10 +14,8 @@ import operator
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +27,7 @@ from cleankit.document import Document, Outcome, Span, cut, drop
 from cleankit.errors import InputError
 from cleankit.io import atomic_write
 from cleankit.normalize import headline_of
+from cleankit.sites import site_of
 from cleankit.text import (
     LONG_PROSE_WORDS,
     Paragraph,
@@ -48,7 +47,6 @@ __all__ = [
     "jaccard",
     "shingle_hashes",
     "signatures",
-    "site_of",
 ]
 
 Hashes = npt.NDArray[np.uint32]
@@ -100,39 +98,6 @@ def signatures(shingles: Sequence[Hashes], *, num_perm: int, seed: int) -> list[
         [s.tolist() for s in shingles], num_perm=num_perm, seed=seed, hashfunc=operator.index
     )
     return [LeanMinHash(m) for m in built]
-
-
-def site_of(doc: Document) -> str:
-    """Which site a document belongs to: the registrable domain of ``meta.site`` or of
-    ``meta.url`` (m.site.com and news.site.co.uk count as site.com and site.co.uk), else ""."""
-    site = doc.meta.get("site")
-    if isinstance(site, str) and site:
-        return registrable_domain(site) if _HOSTLIKE.match(site) else site
-    url = doc.meta.get("url")
-    if isinstance(url, str) and url:
-        host = urlsplit(url if "//" in url else f"//{url}").hostname or ""
-        return registrable_domain(host)
-    return ""
-
-
-_HOSTLIKE = re.compile(r"^[\w-]+(?:\.[\w-]+)+\.?$")
-
-
-@lru_cache(maxsize=65536)
-def registrable_domain(host: str) -> str:
-    """The domain a registrant owns under its public suffix, from tldextract's bundled snapshot
-    of the Public Suffix List (never fetched: runs must not depend on the network). Hosts with
-    no such domain (localhost, an IP address) come back lower-cased, without "www."."""
-    host = host.strip().rstrip(".").lower()
-    found = _extractor()(host).top_domain_under_public_suffix
-    return found or host.removeprefix("www.")
-
-
-@lru_cache(maxsize=1)
-def _extractor() -> Any:
-    import tldextract  # imported on first use: the snapshot takes a moment to parse
-
-    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
 #: Paragraphs shorter than this are labels, headings, list items: repeated by design.

@@ -22,6 +22,7 @@ import regex as re
 
 from cleankit.document import Document, Outcome, Span, cut
 from cleankit.text import (
+    PROSE_ENDS,
     Paragraph,
     block_extent,
     letter_words,
@@ -32,7 +33,6 @@ from cleankit.text import (
 
 __all__ = ["DropPageFurniture", "line_kind"]
 
-_TERMINAL = (".", "!", "?", '"', "”", "’", ")", "»", "…")
 # Month names and their usual short forms in the languages of the stoplists (id, ms, en, es,
 # fr, de, pt, it, nl); a short form must end the word ("Des" and "Des." count, "Desa" does not).
 _MONTHS = (
@@ -49,6 +49,24 @@ _MONTHS = (
 _DATE = re.compile(
     r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}[:.h]\d{2}\b|\b\d{4}-\d{2}(?:-\d{2})?\b"
     rf"|\b\d{{1,2}}\.?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
+# How long ago, in the languages of the stoplists: "2 days ago", "3 jam lalu", "hace 2 horas".
+_AGO = re.compile(
+    r"\b\d{1,3}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|\b\d{1,3}\s+(?:detik|menit|minit|jam|hari|minggu|bulan|tahun)\s+(?:yang\s+)?lalu\b"
+    r"|\bhace\s+\d{1,3}\s+\p{L}+|\bil y a\s+\d{1,3}\s+\p{L}+|\bhá\s+\d{1,3}\s+\p{L}+"
+    r"|\bvor\s+\d{1,3}\s+(?:Sekunden|Minuten|Stunden|Tagen|Wochen|Monaten|Jahren)\b"
+    r"|\b\d{1,3}\s+(?:minuti|ore|giorni|settimane|mesi|anni)\s+fa\b"
+    r"|\b\d{1,3}\s+(?:minuten|uur|dagen|weken|maanden|jaar)\s+geleden\b",
+    re.IGNORECASE,
+)
+# A date's label whose date was lost: "Posted on", "Updated", "Diterbitkan".
+_DATE_LABEL = re.compile(
+    r"^(?:posted|published|updated|last updated|diterbitkan|diperbarui|dipublikasikan|"
+    r"dikemas ?kini|publicado|actualizado|atualizado|publié|mis à jour|veröffentlicht|"
+    r"aktualisiert|pubblicato|aggiornato|gepubliceerd|bijgewerkt)"
+    r"(?:\s+(?:on|at|el|le|am|em|pada|il|op))?\s*:?$",
     re.IGNORECASE,
 )
 _COUNTER = re.compile(r"^[\d.,]+\s*[KkMmJjRrBb]?\+?(?:\s+\p{L}+){0,3}$")
@@ -75,8 +93,8 @@ def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
     body = text.strip()
     words = letter_words(body)
     count = len(words)
-    ends = body.endswith(_TERMINAL)
-    if reads_as_prose(body, count, _TERMINAL):
+    ends = body.endswith(PROSE_ENDS)
+    if reads_as_prose(body, count, PROSE_ENDS):
         if stopwords and count >= 12:
             share = sum(w.casefold() in stopwords for w in words) / count
             if share < 0.08:
@@ -84,7 +102,9 @@ def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
         return "prose", f"{count} words"
     if _COUNTER.match(body):
         return "stamp", "a number with at most a few words (a counter)"
-    dates = _DATE.findall(body)
+    if _DATE_LABEL.match(body):
+        return "stamp", "a date's label without its date"
+    dates = _DATE.findall(body) or _AGO.findall(body)
     if dates and count <= 10 and not ends:
         return "stamp", "a date or time with few words"
     if dates and count <= 6:

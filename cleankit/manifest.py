@@ -32,6 +32,7 @@ STATUSES = ("kept", "dropped", "duplicate", "error")
 #: Provenance that the junk itself carried; rules fill these through named groups or ``sets``.
 PROVENANCE_COLUMNS: dict[str, type[pl.DataType]] = {
     "publisher": pl.String,
+    "publisher_from": pl.String,
     "dateline_city": pl.String,
     "wire_agency": pl.String,
     "story_code": pl.String,

@@ -64,7 +64,12 @@ def default_chain(
         NormalizeWhitespace(),
         SplitGluedSentences(),
         RepairStrayLetters(),
-        StripRules(rules.rules, timeout=settings.rule_timeout, names=rules.names),
+        StripRules(
+            rules.rules,
+            timeout=settings.rule_timeout,
+            names=rules.names,
+            site_publisher=settings.site_publisher,
+        ),
         DropPageFurniture(),
         DropRepeatedHeadline(),
         DropRepeatedParagraphs(

@@ -31,11 +31,11 @@ from cleankit.dedup import (
     jaccard,
     shingle_hashes,
     signatures,
-    site_of,
 )
 from cleankit.document import Outcome
 from cleankit.errors import CleankitError, DocumentError
 from cleankit.io import Corpus, Shard
+from cleankit.sites import site_of
 from cleankit.text import normalize_key, paragraphs
 
 __all__ = ["ray_records"]

@@ -42,6 +42,7 @@ class Settings:
     dedup: bool = True
     rule_timeout: float = 1.0  # seconds one rule may spend on one document
     max_removal: float = 0.3  # an edit removing more of a document is held back as a suspect
+    site_publisher: bool = True  # the site stands for the publisher when no furniture names one
 
     def __post_init__(self) -> None:
         _check(0.0 < self.paragraph_threshold <= 1.0, "paragraph_threshold", "must be in (0, 1]")

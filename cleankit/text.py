@@ -13,6 +13,7 @@ from cleankit.document import Span
 
 __all__ = [
     "LONG_PROSE_WORDS",
+    "PROSE_ENDS",
     "PROSE_WORDS",
     "Paragraph",
     "block_extent",
@@ -29,6 +30,9 @@ _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _DIGIT = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+#: How a sentence ends: a full stop, a question or exclamation mark, a closing quote or bracket.
+PROSE_ENDS = (".", "!", "?", '"', "”", "’", ")", "»", "…")
 
 #: A line of reporting has at least this many words and ends like a sentence ...
 PROSE_WORDS = 8

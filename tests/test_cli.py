@@ -94,7 +94,10 @@ def test_explain_prints_removals_and_provenance(sample_out: Path) -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert lines[0] == "it-2208871 (samples/news.jsonl:9): kept".replace("samples/", f"{SAMPLES}/")
-    assert "  provenance: publisher=IslamTimes, story_code=2208871, desk_tag=IT/r" in lines
+    assert (
+        "  provenance: publisher=IslamTimes, publisher_from=text, story_code=2208871, desk_tag=IT/r"
+        in lines
+    )
     assert "  strip-rules / story-code-line: removed 'Story Code : 2208871\\n'" in lines
 
 

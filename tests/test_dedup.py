@@ -332,25 +332,6 @@ def test_a_call_to_action_that_opens_and_closes_a_review_stays_twice() -> None:
     assert outcome.edits == ()
 
 
-@pytest.mark.parametrize(
-    ("meta", "site"),
-    [
-        ({"url": "https://m.kabarkota.co.id/berita/1"}, "kabarkota.co.id"),
-        ({"url": "https://news.harbour.co.uk/a"}, "harbour.co.uk"),
-        ({"url": "http://www.Example.com/x"}, "example.com"),
-        ({"site": "sport.example.com"}, "example.com"),
-        ({"site": "Warta Timur"}, "Warta Timur"),
-        ({"url": "http://localhost:8000/page"}, "localhost"),
-        ({"url": "http://192.168.0.4/page"}, "192.168.0.4"),
-        ({}, ""),
-    ],
-)
-def test_sites_are_registrable_domains(meta: dict[str, str], site: str) -> None:
-    from cleankit.dedup import site_of
-
-    assert site_of(Document(id="d", text="x", meta=meta)) == site
-
-
 def test_site_boilerplate_counts_subdomains_as_one_site() -> None:
     footer = "Redaksi menerima kiriman foto warga setiap hari kerja melalui surel."
     leads = [

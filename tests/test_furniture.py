@@ -49,6 +49,14 @@ def test_a_pure_time_stamp_inside_the_article_goes() -> None:
     assert outcome.doc.text == f"{LEAD}\n{BODY}"
 
 
+def test_a_date_label_that_lost_its_date_goes_even_inside_the_article() -> None:
+    text = f"{LEAD}\nPosted on\n{BODY}"
+    outcome = DropPageFurniture()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n{BODY}"
+    assert "a date's label without its date" in outcome.edits[0].why
+
+
 def test_text_extracted_by_trafilatura_is_left_alone() -> None:
     text = f"Beranda | Daerah | Nasional\n{LEAD}\n{BODY}"
     assert DropPageFurniture()(make_doc(text, extractor="trafilatura")).edits == ()
@@ -64,6 +72,12 @@ def test_text_extracted_by_trafilatura_is_left_alone() -> None:
         ("info@example.org", "address"),
         ("Latest Stories", "short"),
         ("Banjir Rendam 12 Desa di Kabupaten Sinjai", "short"),
+        ("2 days ago", "stamp"),
+        ("3 jam yang lalu", "stamp"),
+        ("hace 5 horas", "stamp"),
+        ("Posted on", "stamp"),
+        ("Diperbarui:", "stamp"),
+        ("Posted by the desk", "short"),
     ],
 )
 def test_line_kinds(line: str, kind: str) -> None:

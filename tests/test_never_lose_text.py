@@ -141,6 +141,26 @@ def test_the_guard_holds_back_an_edit_that_removes_most_of_a_document() -> None:
     assert len(off.doc.text) == 10
 
 
+HEADLINES = "\n".join(f"Banjir Rendam Desa Nomor {i} di Pesisir Utara" for i in range(12))
+
+
+def _remove_headlines(doc: Document) -> Outcome:
+    at = doc.text.index("Banjir Rendam")
+    return cut(doc, [Span(at, len(doc.text), "list", "", "a list of headlines")], step="list")
+
+
+def test_the_guard_lets_a_long_list_of_headlines_go() -> None:
+    # Twelve headline lines are most of this text but no reporting: the guard counts only the
+    # removed lines that read as prose, so the list goes and the two sentences stay.
+    text = (
+        "Warga desa mengungsi ke balai desa sejak Senin malam karena air terus naik.\n" + HEADLINES
+    )
+    outcome = Chain((as_filter("list", _remove_headlines),), max_removal=0.3)(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == text[: text.index("Banjir Rendam")]
+    assert outcome.suspects == ()
+
+
 def test_the_guard_holds_back_a_cut_inside_a_word() -> None:
     chain = Chain((as_filter("nibble", _cut_inside_a_word),), max_removal=0.3)
     outcome = chain(make_doc(LONG))
