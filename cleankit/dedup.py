@@ -102,6 +102,10 @@ def signatures(shingles: Sequence[Hashes], *, num_perm: int, seed: int) -> list[
 
 #: Paragraphs shorter than this are labels, headings, list items: repeated by design.
 _STRUCTURE_WORDS = 8
+#: A line of this many words said again right below itself is pasted, list item or not (a
+#: listing's "• Title" over "Title"); a few more words may trail the copy ("Title 150 150").
+_ADJACENT_WORDS = 4
+_ADJACENT_EXTRA = 3
 _LIST_ITEM = re.compile(
     r"^\s*(?:[-–—•·*▪●◦►»✓✔]|\d{1,3}[.)]|\(?[a-z]\))\s|^[^\W\d_][^\W\d]{1,29}(?: [^\W\d]+){0,3}:\s"
 )
@@ -120,7 +124,9 @@ class DropRepeatedParagraphs:
     (copies that do not read as prose) the first stays and the one pasted again goes. A shorter
     paragraph contained in a longer one goes only when it sits in the page header, at most
     three paragraphs before it (a caption or standfirst repeating the lead); a pull quote or
-    a summary inside the body stays. Every pair is compared
+    a summary inside the body stays. A line of four or more words said again right below
+    itself in another form (a list item's words as a plain line, or with up to three words
+    trailing) is pasted; the lower copy goes. Every pair is compared
     with exact shingle sets: there are few paragraphs, and exact is cheaper than signatures.
     """
 
@@ -163,6 +169,17 @@ class DropRepeatedParagraphs:
             for i in group:
                 if i != keeper:
                     reasons[i] = self._copy_reason(i, keeper, keys, sets)
+        for i in range(1, len(found)):
+            if i in reasons or i - 1 in reasons or counts[i - 1] < _ADJACENT_WORDS:
+                continue
+            if found[i].text.strip() == found[i - 1].text.strip():
+                continue  # the same line twice, in the same form, is a list or a refrain
+            extra = keys[i].removeprefix(keys[i - 1])
+            if len(extra) < len(keys[i]) and (not extra or extra[0] == " ") and (
+                len(extra.split()) <= _ADJACENT_EXTRA
+            ):
+                why = f"the words of paragraph {i - 1}, right above it, pasted again"
+                reasons[i] = ("adjacent-copy", why + (f" with {extra.strip()!r}" if extra else ""))
         for i, mine in enumerate(sets):
             if i in reasons or mine is None or not shared[i] or (i == 0 and headline):
                 continue

@@ -128,6 +128,44 @@ def test_a_headline_pasted_again_loses_the_later_copy_even_with_an_exclamation()
     assert outcome.edits[0].why == "repeats paragraph 0 (jaccard 1.00)"
 
 
+LISTING_BODY = (
+    "KABARKOTA - Petugas gabungan menutup jalan desa selama dua hari karena longsor "
+    "menimbun badan jalan sepanjang tiga puluh meter."
+)
+
+
+def test_a_list_item_pasted_again_right_below_itself_goes() -> None:
+    item = "Longsor Tutup Jalan Desa di Lereng Gunung Selama Dua Hari"
+    text = f"Kategori: Daerah\n\n  • {item}\n\n    {item}\n\n{LISTING_BODY}"
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"Kategori: Daerah\n\n  • {item}\n\n{LISTING_BODY}"
+    assert outcome.edits[0].rule == "adjacent-copy"
+
+
+def test_a_headline_pasted_with_trailing_residue_goes() -> None:
+    title = "Harbour board approves plan for a second ferry terminal"
+    text = f"{title}\n\n{title} 150 150 admin\n\nBy Sari Wulan\n\n{LISTING_BODY}"
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{title}\n\nBy Sari Wulan\n\n{LISTING_BODY}"
+    assert outcome.edits[0].why.endswith("pasted again with '150 150 admin'")
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        # a heading and the sentence that opens with its words
+        "Harga beras naik\nHarga beras naik lagi di pasar induk kota pada Senin pagi ini.",
+        # three words said twice are a label or a chorus
+        "Hidup rakyat kecil\nHidup rakyat kecil",
+    ],
+)
+def test_adjacent_lines_that_are_no_paste_stay(pair: str) -> None:
+    text = f"{pair}\n\n{LISTING_BODY}"
+    assert DropRepeatedParagraphs()(make_doc(text)).edits == ()
+
+
 def test_a_subheading_contained_in_a_later_paragraph_stays() -> None:
     sub = "Why the port matters to the fishing villages of the north coast"
     para = (
