@@ -175,8 +175,10 @@ class DropRepeatedParagraphs:
             if found[i].text.strip() == found[i - 1].text.strip():
                 continue  # the same line twice, in the same form, is a list or a refrain
             extra = keys[i].removeprefix(keys[i - 1])
-            if len(extra) < len(keys[i]) and (not extra or extra[0] == " ") and (
-                len(extra.split()) <= _ADJACENT_EXTRA
+            if (
+                len(extra) < len(keys[i])
+                and (not extra or extra[0] == " ")
+                and (len(extra.split()) <= _ADJACENT_EXTRA)
             ):
                 why = f"the words of paragraph {i - 1}, right above it, pasted again"
                 reasons[i] = ("adjacent-copy", why + (f" with {extra.strip()!r}" if extra else ""))
