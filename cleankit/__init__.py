@@ -25,6 +25,7 @@ if TYPE_CHECKING:
         CleankitError,
         DocumentError,
         InputError,
+        ObserverError,
         RuleError,
         SettingsError,
     )
@@ -45,7 +46,7 @@ if TYPE_CHECKING:
     )
     from cleankit.pipeline import Cleaned, clean_corpus, clean_text, default_chain
     from cleankit.rules import RuleSet, StripRules, load_rules
-    from cleankit.settings import Settings, load_settings
+    from cleankit.settings import Keep, Settings, load_settings
 
 #: Public name -> the module that defines it.
 _EXPORTS = {
@@ -74,6 +75,8 @@ _EXPORTS = {
     "SCHEMA": "cleankit.manifest",
     "Settings": "cleankit.settings",
     "SettingsError": "cleankit.errors",
+    "ObserverError": "cleankit.errors",
+    "Keep": "cleankit.settings",
     "SiteIndex": "cleankit.dedup",
     "Span": "cleankit.document",
     "SplitGluedSentences": "cleankit.normalize",
@@ -125,8 +128,10 @@ __all__ = [
     "Filter",
     "FixText",
     "InputError",
+    "Keep",
     "NormalizeWhitespace",
     "Observer",
+    "ObserverError",
     "Outcome",
     "Record",
     "RepairStrayLetters",

@@ -13,12 +13,13 @@ import functools
 import itertools
 import pickle
 import tempfile
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Protocol, runtime_checkable
 
 from cleankit.document import Document, Edit, Outcome, Span, cut
-from cleankit.errors import DocumentError
+from cleankit.errors import DocumentError, ObserverError
 from cleankit.text import PROSE_ENDS, letter_words, reads_as_prose
 from cleankit.workers import ordered_map
 
@@ -39,22 +40,37 @@ class Filter(Protocol):
         ...
 
 
-@runtime_checkable
-class Observer(Protocol):
-    """A filter that must see the corpus first. ``observe`` starts afresh each time it is called."""
+class Observer(ABC):
+    """A filter that must see the corpus before it judges one document (a duplicate finder).
+
+    An explicit base class, not a shape: a :class:`Chain` has ``observe`` too and is no
+    observer. :meth:`Chain.run` calls :meth:`observe` with the corpus as the filters before
+    this one leave it, then the observer judges each document; when the run ends it calls
+    :meth:`forget`, so a reused chain never judges a new text by an old corpus. Called on one
+    document while unobserved, a chain raises :class:`~cleankit.errors.ObserverError`.
+    """
 
     @property
+    @abstractmethod
     def name(self) -> str:
         """Stable ASCII slug, written into the manifest."""
-        ...
 
+    @abstractmethod
     def __call__(self, doc: Document) -> Outcome:
         """Judge one document, using what was observed."""
-        ...
 
+    @abstractmethod
     def observe(self, docs: Iterable[Document]) -> None:
-        """See every document (as the filters before this one leave it) before any is judged."""
-        ...
+        """See every document before any is judged; starts afresh each time."""
+
+    @property
+    @abstractmethod
+    def observed(self) -> bool:
+        """Whether an observation is loaded (``observe`` ran and ``forget`` did not since)."""
+
+    @abstractmethod
+    def forget(self) -> None:
+        """Drop what was observed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +154,37 @@ class Chain:
         object.__setattr__(self, "_observers", observers)
 
     def __call__(self, doc: Document) -> Outcome:
-        """Run every filter on one document; a DocumentError propagates to the caller."""
+        """Run every filter on one document; a DocumentError propagates to the caller.
+
+        Raises :class:`~cleankit.errors.ObserverError` when some observer has not seen a
+        corpus: without one it would pass every duplicate silently.
+        """
+        unobserved = [o.name for o in self.observers() if not o.observed]
+        if unobserved:
+            raise ObserverError(
+                f"{', '.join(unobserved)} must see the corpus first: run the chain over it with "
+                "Chain.run(docs), call observe(docs) on each, or leave them out of a chain "
+                "meant for single texts (default_chain(corpus_level=False))"
+            )
         return self._apply(self.filters, Outcome(doc=doc))
+
+    def record(self, doc: Document) -> Record:
+        """Run the chain on one document as :meth:`run` does on each: a DocumentError (a rule
+        that times out, say) becomes an error record instead of an exception."""
+        try:
+            return Record(doc, self(doc))
+        except DocumentError as error:
+            return Record(doc, None, error)
+
+    def observers(self) -> list[Observer]:
+        """Every observer of this chain, nested chains included, in order."""
+        found: list[Observer] = []
+        for step in self.filters:
+            if isinstance(step, Chain):
+                found.extend(step.observers())
+            elif isinstance(step, Observer):
+                found.append(step)
+        return found
 
     def with_filters(self, filters: Sequence[Filter], name: str) -> Chain:
         """A chain of other filters with this chain's guard (engines split chains into stages)."""
@@ -156,7 +201,7 @@ class Chain:
         The inner filters run once here to feed the inner observers and again when the outer
         chain calls this one; nest observer chains only where that cost is acceptable.
         """
-        for record in self.run(docs):
+        for record in self._run(docs, forget=False):
             del record
 
     def _apply(self, filters: Sequence[Filter], outcome: Outcome) -> Outcome:
@@ -191,8 +236,32 @@ class Chain:
         the observer sees them, and the next stage reads them back. ``workers > 1`` runs the
         filters before the first observer (the per-document work) in that many processes; the
         output order and content do not change. ``progress`` is called once per record as it
-        leaves that first stage, which is where most of the time goes.
+        leaves that first stage, which is where most of the time goes. When the run ends (or
+        its iterator is closed) the observers forget the corpus.
         """
+        return self._run(corpus, workers=workers, progress=progress, forget=True)
+
+    def _run(
+        self,
+        corpus: Iterable[Document | DocumentError],
+        *,
+        workers: int = 1,
+        progress: Callable[[], None] | None = None,
+        forget: bool,
+    ) -> Iterator[Record]:
+        try:
+            yield from self._stages(corpus, workers, progress)
+        finally:
+            if forget:
+                for observer in self.observers():
+                    observer.forget()
+
+    def _stages(
+        self,
+        corpus: Iterable[Document | DocumentError],
+        workers: int,
+        progress: Callable[[], None] | None,
+    ) -> Iterator[Record]:
         records: Iterable[Record] = (
             Record(None, None, item)
             if isinstance(item, DocumentError)
@@ -202,7 +271,7 @@ class Chain:
         bounds = [0, *self._observers, len(self.filters)]
         for start, stop in itertools.pairwise(bounds[:-1]):
             observer = self.filters[stop]
-            assert isinstance(observer, Observer)
+            assert isinstance(observer, Observer | Chain)
             spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _read_spool when drained
             stage = self._stage(self.filters[start:stop], records, workers if start == 0 else 1)
             if start == 0 and progress is not None:

@@ -30,7 +30,7 @@ from cleankit.io import atomic_write, read_documents, read_output_pairs
 from cleankit.manifest import read_manifest
 from cleankit.outputs import os_problem, settle
 from cleankit.pipeline import RunSummary, clean_corpus
-from cleankit.rules import builtin_rules_dir, check_examples, load_rules
+from cleankit.rules import builtin_rules_dir, load_rules
 from cleankit.settings import KEEP_POLICIES, Settings, load_settings
 from cleankit.signals import exit_now, raise_terminated
 
@@ -391,11 +391,16 @@ def rules_list(paths: tuple[Path, ...], as_json: bool) -> None:
 
 @rules.command("check")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--config", type=click.Path(path_type=Path), help="Settings TOML file (for rule_timeout)."
+)
 @_friendly
-def rules_check(paths: tuple[Path, ...]) -> None:
-    """Validate rule files and run every example; exit 1 on any failure."""
-    rule_set = load_rules(list(paths) or None)
-    failures = check_examples(rule_set.rules)
+def rules_check(paths: tuple[Path, ...], config: Path | None) -> None:
+    """Validate rule files and run every example under the run's rule_timeout; exit 1 on any
+    failure."""
+    settings = load_settings(config) if config else Settings()
+    rule_set = load_rules(list(paths) or None, timeout=settings.rule_timeout)
+    failures = rule_set.check()
     for failure in failures:
         click.echo(failure, err=True)
     examples = sum(len(r.examples) for r in rule_set.rules)

@@ -8,7 +8,7 @@ from typing import Any
 from datatrove.data import Document as DatatroveDocument
 from datatrove.pipeline.base import PipelineStep
 
-from cleankit.chain import Chain, Record
+from cleankit.chain import Chain
 from cleankit.document import Document
 from cleankit.embed import outcome_columns
 from cleankit.pipeline import default_chain
@@ -20,7 +20,8 @@ class CleankitStep(PipelineStep):  # type: ignore[misc]  # datatrove ships no ty
     """Clean each document's text; drop what cleankit drops; keep edits and provenance in metadata.
 
     Metadata gets ``cleankit_edits`` (a list of dicts) and one ``cleankit_<column>`` per
-    provenance value found. Corpus-level dedup is left out (datatrove has its own MinHash steps).
+    provenance value found. A document the chain fails on (a rule past its timeout) passes
+    unchanged with ``cleankit_status = "error"`` and ``cleankit_error``. Corpus-level dedup is left out (datatrove has its own MinHash steps).
     """
 
     name = "cleankit"
@@ -40,8 +41,15 @@ class CleankitStep(PipelineStep):  # type: ignore[misc]  # datatrove ships no ty
                 doc = Document(
                     id=str(document.id), text=document.text, meta=dict(document.metadata)
                 )
-                record = Record(doc, self.chain(doc))
+                record = self.chain.record(doc)
             fields: dict[str, Any] = outcome_columns(record)
+            if record.error is not None:
+                # One failing document does not end the task; it goes on unchanged, marked.
+                self.stat_update("error")
+                document.metadata["cleankit_status"] = "error"
+                document.metadata["cleankit_error"] = fields["error"]
+                yield document
+                continue
             if record.current is None:
                 self.stat_update("dropped")
                 continue

@@ -9,6 +9,8 @@ signatures happen to collide in one band do not chain into one cluster.
 
 from __future__ import annotations
 
+import datetime as dt
+import email.utils
 import itertools
 import operator
 import re
@@ -23,10 +25,12 @@ import polars as pl
 import xxhash
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from cleankit.chain import Observer
 from cleankit.document import Document, Outcome, Span, cut, drop
 from cleankit.errors import InputError
 from cleankit.io import atomic_write
 from cleankit.normalize import headline_of
+from cleankit.settings import KEEP_POLICIES, Keep
 from cleankit.sites import site_of
 from cleankit.text import (
     LONG_PROSE_WORDS,
@@ -328,10 +332,34 @@ class _Verdicts:
     cluster_of: dict[str, str] = field(default_factory=dict)
     candidates: int = 0
     verified: int = 0
+    observed: bool = False
+
+
+def instant(value: object) -> dt.datetime | None:
+    """A document's date as a moment in time, for ``keep = "earliest"``: ISO 8601 (with or
+    without a time or an offset), RFC 2822 ("Tue, 05 Mar 2024 10:00:00 +0700"), a date or
+    datetime object; a time without an offset counts as UTC. Anything else is undated (None):
+    comparing the strings would put "9 March" after "10 March" and 09:00+07:00 after 03:00Z."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, dt.date):
+        moment = dt.datetime(value.year, value.month, value.day)
+    elif isinstance(value, str) and value.strip():
+        text = value.strip()
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            try:
+                moment = email.utils.parsedate_to_datetime(text)
+            except (TypeError, ValueError, IndexError):
+                return None
+    else:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 @dataclass(frozen=True)
-class DropNearDuplicates:
+class DropNearDuplicates(Observer):
     """Drop syndicated copies across the corpus; one document of each cluster is kept.
 
     ``keep`` picks the survivor: ``first`` (input order), ``longest``, ``earliest`` (by
@@ -345,10 +373,18 @@ class DropNearDuplicates:
     seed: int = 1
     bands: int = 25
     rows: int = 5
-    keep: str = "first"
+    keep: Keep | str = Keep.FIRST
     source_priority: tuple[str, ...] = ()
     name: str = "drop-near-duplicates"
     verdicts: _Verdicts = field(default_factory=_Verdicts, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        try:
+            keep = Keep(self.keep)
+        except ValueError:
+            choices = ", ".join(KEEP_POLICIES)
+            raise ValueError(f"keep must be one of {choices}, not {self.keep!r}") from None
+        object.__setattr__(self, "keep", keep)
 
     def observe(self, docs: Iterable[Document]) -> None:
         """Sign every document, find candidate pairs with LSH, verify them, build clusters."""
@@ -396,6 +432,7 @@ class DropNearDuplicates:
         verdicts.duplicate_of.clear()
         verdicts.cluster_of.clear()
         verdicts.candidates, verdicts.verified = len(pairs), verified
+        verdicts.observed = True
         for group in members.values():
             if len(group) < 2:
                 continue
@@ -407,19 +444,33 @@ class DropNearDuplicates:
                     verdicts.duplicate_of[ids[index]] = (ids[keeper], similarity)
 
     def _rank(self, doc: Document, index: int) -> tuple[Any, ...]:
-        if self.keep == "longest":
-            return (-len(doc.text), index)
-        if self.keep == "earliest":
-            date = doc.meta.get("date") or doc.meta.get("published_date")
-            return (0, str(date), index) if date else (1, "", index)
-        if self.keep == "priority":
-            last = len(self.source_priority)
-            ranks = [
-                self.source_priority.index(name) if name in self.source_priority else last
-                for name in (site_of(doc), doc.source)
-            ]
-            return (min(ranks), index)
-        return (index,)
+        match self.keep:
+            case Keep.LONGEST:
+                return (-len(doc.text), index)
+            case Keep.EARLIEST:
+                moment = instant(doc.meta.get("date") or doc.meta.get("published_date"))
+                return (0, moment.timestamp(), index) if moment else (1, 0.0, index)
+            case Keep.PRIORITY:
+                last = len(self.source_priority)
+                ranks = [
+                    self.source_priority.index(name) if name in self.source_priority else last
+                    for name in (site_of(doc), doc.source)
+                ]
+                return (min(ranks), index)
+            case Keep.FIRST:
+                return (index,)
+        raise AssertionError(self.keep)  # unreachable: __post_init__ made it a Keep
+
+    @property
+    def observed(self) -> bool:
+        """Whether clusters from an observation are loaded."""
+        return self.verdicts.observed
+
+    def forget(self) -> None:
+        """Drop the clusters, so that no verdict outlives the corpus it was made for."""
+        self.verdicts.duplicate_of.clear()
+        self.verdicts.cluster_of.clear()
+        self.verdicts.observed = False
 
     def __call__(self, doc: Document) -> Outcome:
         """Drop a document the observation found to be a copy; tag survivors with their cluster."""
@@ -521,7 +572,7 @@ class SiteIndex:
 
 
 @dataclass(frozen=True)
-class DropSiteBoilerplate:
+class DropSiteBoilerplate(Observer):
     """Remove paragraphs that recur in at least ``min_docs`` documents of the same site.
 
     These are boilerplate no rule names yet (newsletter pitches, "follow us" lines, legal
@@ -534,15 +585,33 @@ class DropSiteBoilerplate:
     prior: SiteIndex | None = None
     name: str = "drop-site-boilerplate"
     index: SiteIndex = field(default_factory=SiteIndex, compare=False, repr=False)
+    _seen: list[bool] = field(default_factory=lambda: [False], compare=False, repr=False)
 
     def observe(self, docs: Iterable[Document]) -> None:
         """Count paragraphs per site (starting from ``prior`` when given)."""
+        self.start_observation()
+        for doc in docs:
+            self.index.add_document(site_of(doc), (p.text for p in paragraphs(doc.text)))
+
+    def start_observation(self) -> None:
+        """Reset the counts to ``prior`` (or nothing) and count as observed from here on; an
+        engine that counts elsewhere (Ray) fills :attr:`index` after this."""
         self.index.counts.clear()
         self.index.examples.clear()
         if self.prior is not None:
             self.index.merge(self.prior)
-        for doc in docs:
-            self.index.add_document(site_of(doc), (p.text for p in paragraphs(doc.text)))
+        self._seen[0] = True
+
+    @property
+    def observed(self) -> bool:
+        """Whether paragraph counts from an observation are loaded."""
+        return self._seen[0]
+
+    def forget(self) -> None:
+        """Stop judging by the counts, so that none outlives the corpus it was made for. They
+        stay readable in :attr:`index` (``--save-site-index`` writes them after the run) until
+        the next observation starts afresh."""
+        self._seen[0] = False
 
     def __call__(self, doc: Document) -> Outcome:
         """Cut every paragraph whose site count reaches the threshold."""

@@ -31,6 +31,7 @@ EMBED_COLUMNS = (
     "cluster_id",
     "edits",
     *PROVENANCE_COLUMNS,
+    "error",
 )
 
 
@@ -80,9 +81,9 @@ def datasets_map_function(
 ) -> Callable[[Mapping[str, list[Any]]], dict[str, list[Any]]]:
     """A function for ``datasets.Dataset.map(fn, batched=True)``.
 
-    It rewrites ``column`` with the cleaned text ("" for dropped documents) and adds
-    ``cleankit_status`` and ``cleankit_edits`` (JSON) plus one ``cleankit_<column>`` per
-    provenance column. Each batch is cleaned on its own, so corpus-level dedup is left out: run
+    It rewrites ``column`` with the cleaned text ("" for dropped documents, the text as it was
+    for documents that failed) and adds ``cleankit_status``, ``cleankit_error`` and
+    ``cleankit_edits`` (JSON) plus one ``cleankit_<column>`` per provenance column. Each batch is cleaned on its own, so corpus-level dedup is left out: run
     ``cleankit clean`` for that. Follow with ``.filter(lambda r: r["cleankit_status"] == "kept")``.
     """
     chain = chain or default_chain(corpus_level=False)
@@ -91,12 +92,19 @@ def datasets_map_function(
         out: dict[str, list[Any]] = {column: [], "cleankit_status": [], "cleankit_edits": []}
         for name in PROVENANCE_COLUMNS:
             out[f"cleankit_{name}"] = []
+        out["cleankit_error"] = []
         for number, text in enumerate(batch[column]):
             doc = Document(id=str(number), text=text or "")
-            record = Record(doc, chain(doc))
+            # One document that fails (a rule past its timeout) is an error row, as in a run,
+            # not an exception that ends the host's whole map; its text stays as it was.
+            record = chain.record(doc)
             fields = outcome_columns(record)
-            out[column].append(record.current.text if record.current is not None else "")
+            if record.error is not None:
+                out[column].append(doc.text)
+            else:
+                out[column].append(record.current.text if record.current is not None else "")
             out["cleankit_status"].append(fields["status"])
+            out["cleankit_error"].append(fields["error"])
             out["cleankit_edits"].append(json.dumps(fields["edits"], ensure_ascii=False))
             for name in PROVENANCE_COLUMNS:
                 value = fields[name]

@@ -54,6 +54,10 @@ class SettingsError(CleankitError):
     """A settings file or option value is invalid."""
 
 
+class ObserverError(CleankitError):
+    """A chain was called on one document while some of its observers had not seen a corpus."""
+
+
 class DocumentError(CleankitError):
     """One record is malformed or cannot be processed; the run records it and goes on.
 

@@ -238,10 +238,8 @@ def _observe_sites(step: DropSiteBoilerplate, current: Any, partitions: int) -> 
     counted = keys.groupby(["site", "key"], num_partitions=partitions).map_groups(
         _count_keys, fn_kwargs={"prior": slots}
     )
+    step.start_observation()
     index = step.index
-    index.counts.clear()
-    index.examples.clear()
-    index.merge(prior)
     for row in counted.take_all():
         slot = (row["site"], int(row["key"]))
         before = prior.counts.get(slot, 0)

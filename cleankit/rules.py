@@ -128,6 +128,19 @@ class RuleSet:
     sha256: str
     files: tuple[str, ...] = field(default=())
     names: NameTable = field(default_factory=NameTable)
+    #: Seconds one rule may spend on one text, for the examples and for a StripRules built
+    #: with :meth:`strip` (the run's ``rule_timeout``).
+    timeout: float = 1.0
+
+    def strip(self, *, site_publisher: bool = True) -> StripRules:
+        """The filter that applies these rules with this set's names and timeout."""
+        return StripRules(
+            self.rules, timeout=self.timeout, names=self.names, site_publisher=site_publisher
+        )
+
+    def check(self) -> list[str]:
+        """Run every example of every rule under this set's timeout (see :func:`check_examples`)."""
+        return check_examples(self.rules, timeout=self.timeout)
 
 
 def builtin_rules_dir() -> Path:
@@ -155,7 +168,11 @@ def _rule_files(paths: Sequence[str | Path]) -> list[Path]:
 def load_rules(
     paths: Sequence[str | Path] | str | Path | None = None, *, timeout: float = 1.0
 ) -> RuleSet:
-    """Load and validate rule files (default: the built-in set); the first problem is raised."""
+    """Load and validate rule files (default: the built-in set); the first problem is raised.
+    ``timeout`` is the seconds one rule may spend on one text when the set is applied or its
+    examples are checked; it must be positive."""
+    if not timeout > 0:
+        raise RuleError(f"timeout must be a positive number of seconds, not {timeout!r}")
     if paths is None:
         paths = [builtin_rules_dir()]
     elif isinstance(paths, str | Path):
@@ -180,7 +197,11 @@ def load_rules(
     for path in name_files:
         digest.update(b"names/" + path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return RuleSet(
-        tuple(rules), digest.hexdigest(), tuple(str(f) for f in [*files, *name_files]), names
+        tuple(rules),
+        digest.hexdigest(),
+        tuple(str(f) for f in [*files, *name_files]),
+        names,
+        timeout,
     )
 
 
@@ -663,7 +684,10 @@ def check_examples(rules: Iterable[Rule], *, timeout: float = 1.0) -> list[str]:
 
 def example_problem(rule: Rule, example: Example, *, timeout: float = 1.0) -> str | None:
     """What is wrong with one example's output, or None when it comes out as expected."""
-    outcome = StripRules((rule,), timeout=timeout)(Document("example", example.text))
+    try:
+        outcome = StripRules((rule,), timeout=timeout)(Document("example", example.text))
+    except DocumentError as error:
+        return error.cause
     text = outcome.doc.text if outcome.doc is not None else ""
     if text != example.expect:
         return f"expected {example.expect!r}, got {text!r}"

@@ -8,14 +8,25 @@ import json
 import math
 import tomllib
 from dataclasses import dataclass, fields
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from cleankit.errors import SettingsError
 
-__all__ = ["KEEP_POLICIES", "Settings", "load_settings"]
+__all__ = ["KEEP_POLICIES", "Keep", "Settings", "load_settings"]
 
-KEEP_POLICIES = ("first", "longest", "earliest", "priority")
+
+class Keep(StrEnum):
+    """Which document of a duplicate cluster survives."""
+
+    FIRST = "first"  # input order
+    LONGEST = "longest"
+    EARLIEST = "earliest"  # by meta.date / meta.published_date; undated last
+    PRIORITY = "priority"  # by the document's site or source in source_priority
+
+
+KEEP_POLICIES = tuple(policy.value for policy in Keep)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

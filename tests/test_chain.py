@@ -56,13 +56,22 @@ def test_two_steps_of_one_name_are_refused() -> None:
 
 
 @dataclass(frozen=True)
-class CountingObserver:
+class CountingObserver(Observer):
     name: str = "observer"
     seen: list[str] = field(default_factory=list)
+    loaded: list[bool] = field(default_factory=lambda: [False])
 
     def observe(self, docs: Iterable[Document]) -> None:
         self.seen.clear()
         self.seen.extend(d.text for d in docs)
+        self.loaded[0] = True
+
+    @property
+    def observed(self) -> bool:
+        return self.loaded[0]
+
+    def forget(self) -> None:
+        self.loaded[0] = False
 
     def __call__(self, doc: Document) -> Outcome:
         return cut(doc, [Span(0, 0, "n", f"{len(self.seen)}:")], step=self.name)
@@ -137,3 +146,43 @@ def test_a_nested_chain_with_an_observer_feeds_it() -> None:
     records = list(Chain((inner,)).run([make_doc("x", "1"), make_doc("y", "2")]))
     assert observer.seen == ["x!", "y!"]
     assert [r.current.text for r in records if r.current] == ["2:x!", "2:y!"]
+
+
+def test_a_chain_is_no_observer_though_it_has_observe() -> None:
+    assert not isinstance(Chain((_append("a", "1"),)), Observer)  # type: ignore[arg-type]
+
+
+def test_a_chain_with_an_unobserved_observer_refuses_a_single_document() -> None:
+    from cleankit.errors import ObserverError
+
+    chain = Chain((_append("a", "!"), CountingObserver()))  # type: ignore[arg-type]
+    with pytest.raises(ObserverError, match=r"^observer must see the corpus first"):
+        chain(make_doc("x", "1"))
+
+
+def test_observers_forget_the_corpus_when_the_run_ends() -> None:
+    from cleankit.errors import ObserverError
+
+    observer = CountingObserver()
+    chain = Chain((observer,))
+    records = list(chain.run([make_doc("x", "1"), make_doc("y", "2")]))
+    assert [r.current.text for r in records if r.current] == ["2:x", "2:y"]
+    assert not observer.observed
+    with pytest.raises(ObserverError):
+        chain(make_doc("z", "3"))
+    # a run stopped early forgets too, once its iterator is closed
+    run = chain.run([make_doc("x", "1"), make_doc("y", "2")])
+    next(run)
+    assert observer.observed
+    run.close()
+    assert not observer.observed
+
+
+def test_record_turns_a_document_error_into_an_error_record() -> None:
+    def picky(doc: Document) -> Outcome:
+        raise DocumentError("rule ran too long", path="in.jsonl", line=2)
+
+    record = Chain((as_filter("picky", picky),)).record(make_doc("a", "x"))
+    assert record.outcome is None
+    assert record.error is not None
+    assert str(record.error) == "in.jsonl:2: rule ran too long"

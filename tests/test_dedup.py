@@ -394,3 +394,62 @@ def test_site_boilerplate_counts_subdomains_as_one_site() -> None:
     assert outcome.doc is not None
     assert outcome.doc.text == leads[0]
     assert outcome.edits[0].why == "recurs in 5 documents of site kabarkota.co.id"
+
+
+def _two_copies(first_date: str, second_date: str) -> list[Document]:
+    copy = ARTICLE.replace("nomor 3 ", "nomor tiga ")
+    return [
+        Document("a", ARTICLE, meta={"date": first_date}),
+        Document("b", copy, meta={"date": second_date}),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("first_date", "second_date"),
+    [
+        # as strings "2024-03-05T03:00:00Z" sorts first; in time 09:00+07:00 is 02:00 UTC
+        ("2024-03-05T03:00:00Z", "2024-03-05T09:00:00+07:00"),
+        # RFC 2822: as strings "Fri" sorts before "Thu"; in time Thursday comes first
+        ("Fri, 08 Mar 2024 10:00:00 +0000", "Thu, 07 Mar 2024 10:00:00 +0000"),
+    ],
+)
+def test_earliest_compares_moments_not_strings(first_date: str, second_date: str) -> None:
+    records = list(
+        Chain((DropNearDuplicates(keep="earliest"),)).run(_two_copies(first_date, second_date))
+    )
+    kept = [r.original.id for r in records if r.original and r.current]
+    assert kept == ["b"]
+
+
+def test_an_undated_copy_loses_to_a_dated_one_and_an_unreadable_date_counts_as_none() -> None:
+    records = list(
+        Chain((DropNearDuplicates(keep="earliest"),)).run(_two_copies("kemarin", "2024-03-05"))
+    )
+    assert [r.original.id for r in records if r.original and r.current] == ["b"]
+
+
+def test_an_unknown_keep_policy_is_refused_where_the_filter_is_built() -> None:
+    with pytest.raises(
+        ValueError, match=r"^keep must be one of first, longest, earliest, priority, not 'newest'$"
+    ):
+        DropNearDuplicates(keep="newest")
+
+
+def test_a_dedup_chain_called_on_one_document_refuses_instead_of_keeping_every_copy() -> None:
+    from cleankit.errors import ObserverError
+
+    chain = Chain((DropNearDuplicates(), DropSiteBoilerplate()))
+    with pytest.raises(ObserverError, match="drop-near-duplicates, drop-site-boilerplate must see"):
+        chain(corpus()[0])
+
+
+def test_no_verdict_outlives_its_run() -> None:
+    from cleankit.errors import ObserverError
+
+    dedup = DropNearDuplicates()
+    chain = Chain((dedup,))
+    records = list(chain.run(corpus()))
+    assert [r.original.id for r in records if r.original and not r.current] == ["b"]
+    # a new text that happens to carry the id of the dropped copy is not judged by the old run
+    with pytest.raises(ObserverError):
+        chain(Document("b", "Sebuah berita baru yang tidak ada hubungannya sama sekali."))

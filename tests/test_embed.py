@@ -75,3 +75,30 @@ def test_datatrove_step() -> None:
         "whitespace",  # tidy-whitespace: the line break the two removed lines left behind
     ]
     assert step.stats["dropped"].total == 1
+
+
+def _failing_chain() -> cleankit.Chain:
+    from cleankit.chain import as_filter
+    from cleankit.document import Document, Outcome
+    from cleankit.errors import DocumentError
+
+    def slow_rule(doc: Document) -> Outcome:
+        if "slow" in doc.text:
+            raise DocumentError("rule 'x' ran longer than 1.0s on this document")
+        return Outcome(doc=doc)
+
+    return cleankit.Chain((as_filter("slow-rule", slow_rule),))
+
+
+def test_the_datasets_map_function_reports_a_failing_document_and_goes_on() -> None:
+    clean = datasets_map_function(chain=_failing_chain())
+    out = clean({"text": ["fine text", "a slow text", "more text"]})
+    assert out["text"] == ["fine text", "a slow text", "more text"]
+    assert out["cleankit_status"] == ["kept", "error", "kept"]
+    assert out["cleankit_error"] == [None, "rule 'x' ran longer than 1.0s on this document", None]
+
+
+def test_clean_frame_carries_the_error_of_a_failing_document() -> None:
+    out = clean_frame(pl.DataFrame({"text": ["fine text", "a slow text"]}), chain=_failing_chain())
+    assert out["status"].to_list() == ["kept", "error"]
+    assert out["error"].to_list() == [None, "rule 'x' ran longer than 1.0s on this document"]

@@ -149,6 +149,44 @@ def test_a_hostile_rule_times_out_instead_of_hanging(tmp_path: Path) -> None:
         strip(Document("d", "a" * 50, source="in.jsonl", line=4))
 
 
+def _hostile_set(tmp_path: Path) -> Path:
+    hostile = GOOD.replace(
+        "(?m)^Story Code : (?P<story_code>\\d+)$", "(?P<story_code>(?:a|aa)+c)|(?:a*)*b"
+    )
+    return write(
+        tmp_path,
+        hostile.replace(
+            'text = "Story Code : 1\\nBody."\n  expect = "Body."',
+            'text = "' + "a" * 60 + '"\n  expect = ""',
+        ),
+    )
+
+
+def test_the_timeout_given_to_load_rules_is_the_one_the_examples_run_under(
+    tmp_path: Path,
+) -> None:
+    rules = load_rules(_hostile_set(tmp_path), timeout=0.05)
+    assert rules.timeout == 0.05
+    [failure] = [f for f in rules.check() if "ran longer" in f]
+    assert "ran longer than 0.05s on this document" in failure
+    assert rules.strip().timeout == 0.05
+    with pytest.raises(RuleError, match="timeout must be a positive number"):
+        load_rules(_hostile_set(tmp_path), timeout=0)
+
+
+def test_rules_check_runs_the_examples_under_the_configured_rule_timeout(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from cleankit.cli import main
+
+    config = tmp_path / "settings.toml"
+    config.write_text("rule_timeout = 0.05\n", encoding="utf-8")
+    path = _hostile_set(tmp_path)
+    result = CliRunner().invoke(main, ["rules", "check", str(path), "--config", str(config)])
+    assert result.exit_code == 1
+    assert "ran longer than 0.05s" in result.stderr
+
+
 def test_cues_are_a_literal_prefilter_that_must_hold_on_the_examples(tmp_path: Path) -> None:
     from cleankit.rules import rule_spans
 
