@@ -267,20 +267,26 @@ def first_texts(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], list[
     return texts, repeats
 
 
-def verify_output(manifest: pl.DataFrame, output: str | Path) -> list[Problem]:
+def verify_output(
+    manifest: pl.DataFrame, output: str | Path, *, record: Mapping[str, Any] | None = None
+) -> list[Problem]:
     """:func:`check_pair` and :func:`verify` over an output file as it lies on disk."""
-    return check_pair(manifest, output) + verify(manifest, read_output_pairs(output))
+    return check_pair(manifest, output, record=record) + verify(manifest, read_output_pairs(output))
 
 
-def check_pair(manifest: pl.DataFrame, output: str | Path) -> list[Problem]:
+def check_pair(
+    manifest: pl.DataFrame, output: str | Path, *, record: Mapping[str, Any] | None = None
+) -> list[Problem]:
     """Do the documents file and the manifest come from one run? Checked against the run
     record (``run.json``) that ``clean`` commits beside them: the manifest's run id and the
     documents file's digest must both be the recorded ones. No record (files moved elsewhere,
     or written by the library's writers): nothing to check here; :func:`verify` still compares
-    every text with its hash.
+    every text with its hash. ``record``: the folder's run record when the caller has read
+    it already (it is read, after settling the folder, otherwise).
     """
     target = Path(output)
-    record = read_run_record(target.parent)
+    if record is None:
+        record = read_run_record(target.parent)
     if record is None or record.get("documents") != target.name:
         return []
     problems: list[Problem] = []
@@ -318,7 +324,7 @@ def verify_folder(folder: str | Path) -> tuple[dict[str, Any], list[Problem]]:
         raise InputError(f"no {RUN_RECORD}: not an output folder of cleankit clean", path=str(out))
     manifest = read_manifest(out / str(record.get("manifest", "manifest.parquet")))
     documents = out / str(record.get("documents", "documents.jsonl"))
-    return record, verify_output(manifest, documents)
+    return record, verify_output(manifest, documents, record=record)
 
 
 def verify_frame(manifest: pl.DataFrame, outputs: Mapping[str, str]) -> pl.DataFrame:

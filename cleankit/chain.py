@@ -141,6 +141,8 @@ class Chain:
     name: str = "chain"
     max_removal: float = 1.0
     _observers: tuple[int, ...] = field(init=False, repr=False, compare=False)
+    #: Every observer, nested chains included, found once: the filters never change.
+    _all_observers: tuple[Observer, ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = _flat_names(self.filters)
@@ -152,6 +154,13 @@ class Chain:
             seen.add(step_name)
         observers = tuple(i for i, f in enumerate(self.filters) if _needs_observation(f))
         object.__setattr__(self, "_observers", observers)
+        every: list[Observer] = []
+        for step in self.filters:
+            if isinstance(step, Chain):
+                every.extend(step.observers())
+            elif isinstance(step, Observer):
+                every.append(step)
+        object.__setattr__(self, "_all_observers", tuple(every))
 
     def __call__(self, doc: Document) -> Outcome:
         """Run every filter on one document; a DocumentError propagates to the caller.
@@ -159,7 +168,7 @@ class Chain:
         Raises :class:`~cleankit.errors.ObserverError` when some observer has not seen a
         corpus: without one it would pass every duplicate silently.
         """
-        unobserved = [o.name for o in self.observers() if not o.observed]
+        unobserved = [o.name for o in self._all_observers if not o.observed]
         if unobserved:
             raise ObserverError(
                 f"{', '.join(unobserved)} must see the corpus first: run the chain over it with "
@@ -178,13 +187,7 @@ class Chain:
 
     def observers(self) -> list[Observer]:
         """Every observer of this chain, nested chains included, in order."""
-        found: list[Observer] = []
-        for step in self.filters:
-            if isinstance(step, Chain):
-                found.extend(step.observers())
-            elif isinstance(step, Observer):
-                found.append(step)
-        return found
+        return list(self._all_observers)
 
     def with_filters(self, filters: Sequence[Filter], name: str) -> Chain:
         """A chain of other filters with this chain's guard (engines split chains into stages)."""
@@ -253,7 +256,7 @@ class Chain:
             yield from self._stages(corpus, workers, progress)
         finally:
             if forget:
-                for observer in self.observers():
+                for observer in self._all_observers:
                     observer.forget()
 
     def _stages(

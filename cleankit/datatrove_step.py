@@ -21,7 +21,8 @@ class CleankitStep(PipelineStep):  # type: ignore[misc]  # datatrove ships no ty
 
     Metadata gets ``cleankit_edits`` (a list of dicts) and one ``cleankit_<column>`` per
     provenance value found. A document the chain fails on (a rule past its timeout) passes
-    unchanged with ``cleankit_status = "error"`` and ``cleankit_error``. Corpus-level dedup is left out (datatrove has its own MinHash steps).
+    unchanged with ``cleankit_status = "error"`` and ``cleankit_error``. Corpus-level dedup
+    is left out (datatrove has its own MinHash steps).
     """
 
     name = "cleankit"

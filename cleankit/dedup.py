@@ -178,14 +178,13 @@ class DropRepeatedParagraphs:
                 continue
             if found[i].text.strip() == found[i - 1].text.strip():
                 continue  # the same line twice, in the same form, is a list or a refrain
-            extra = keys[i].removeprefix(keys[i - 1])
-            if (
-                len(extra) < len(keys[i])
-                and (not extra or extra[0] == " ")
-                and (len(extra.split()) <= _ADJACENT_EXTRA)
-            ):
-                why = f"the words of paragraph {i - 1}, right above it, pasted again"
-                reasons[i] = ("adjacent-copy", why + (f" with {extra.strip()!r}" if extra else ""))
+            if not keys[i].startswith(keys[i - 1]):
+                continue
+            extra = keys[i][len(keys[i - 1]) :]
+            if extra[:1] not in ("", " ") or len(extra.split()) > _ADJACENT_EXTRA:
+                continue  # another word that merely starts alike, or a longer line
+            why = f"the words of paragraph {i - 1}, right above it, pasted again"
+            reasons[i] = ("adjacent-copy", why + (f" with {extra.strip()!r}" if extra else ""))
         for i, mine in enumerate(sets):
             if i in reasons or mine is None or not shared[i] or (i == 0 and headline):
                 continue

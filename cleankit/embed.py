@@ -83,8 +83,8 @@ def datasets_map_function(
 
     It rewrites ``column`` with the cleaned text ("" for dropped documents, the text as it was
     for documents that failed) and adds ``cleankit_status``, ``cleankit_error`` and
-    ``cleankit_edits`` (JSON) plus one ``cleankit_<column>`` per provenance column. Each batch is cleaned on its own, so corpus-level dedup is left out: run
-    ``cleankit clean`` for that. Follow with ``.filter(lambda r: r["cleankit_status"] == "kept")``.
+    ``cleankit_edits`` (JSON) plus one ``cleankit_<column>`` per provenance column. Each batch
+    is cleaned on its own, so corpus-level dedup is left out: run ``cleankit clean`` for that. Follow with ``.filter(lambda r: r["cleankit_status"] == "kept")``.
     """
     chain = chain or default_chain(corpus_level=False)
 

@@ -35,18 +35,23 @@ def _host(doc: Document) -> tuple[str, bool]:
     return "", False
 
 
+def _site(doc: Document) -> tuple[str, bool]:
+    """The document's site and whether it is a host's domain (not a label)."""
+    host, is_host = _host(doc)
+    return (registrable_domain(host) if is_host and host else host), is_host
+
+
 def site_of(doc: Document) -> str:
     """Which site a document belongs to: the registrable domain of ``meta.site`` or of
     ``meta.url``; a ``meta.site`` that is no host name ("Regional desk") as it is; else ""."""
-    host, is_host = _host(doc)
-    return registrable_domain(host) if is_host and host else host
+    return _site(doc)[0]
 
 
 def publisher_host(doc: Document) -> str:
     """The host that stands for the document's publisher: its site when that is a host name,
     else "" (a label names no outlet)."""
-    host, is_host = _host(doc)
-    return registrable_domain(host) if is_host and host else ""
+    site, is_host = _site(doc)
+    return site if is_host else ""
 
 
 @lru_cache(maxsize=65536)
