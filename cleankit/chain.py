@@ -312,16 +312,20 @@ def _removed_chars(edit: Edit) -> int:
 
 
 def _cuts_inside_word(text: str, edit: Edit) -> bool:
+    """Whether a removal starts and ends inside words. A lower-case letter followed by a
+    capital is a seam where a scraper glued two words ("Image captionGhanaian"), not a word."""
     return (
         edit.start > 0
         and edit.end < len(text)
         and not edit.inserted.strip()
         and bool(edit.removed.strip())
-        and text[edit.start - 1].isalnum()
-        and text[edit.end].isalnum()
-        and edit.removed[:1].isalnum()
-        and edit.removed[-1:].isalnum()
+        and _inside_word(text[edit.start - 1], edit.removed[0])
+        and _inside_word(edit.removed[-1], text[edit.end])
     )
+
+
+def _inside_word(left: str, right: str) -> bool:
+    return left.isalnum() and right.isalnum() and not (left.islower() and right.isupper())
 
 
 #: A removal smaller than this many visible characters is never "large": in a two-line text

@@ -51,14 +51,15 @@ _DATE = re.compile(
     rf"|\b\d{{1,2}}\.?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}\s+\d{{4}}\b",
     re.IGNORECASE,
 )
-# How long ago, in the languages of the stoplists: "2 days ago", "3 jam lalu", "hace 2 horas".
+# How long ago, in the languages of the stoplists: "2 days ago", "3 jam lalu", "hace 2 horas";
+# also glued to the outlet before it ("The Guardian2 days ago").
 _AGO = re.compile(
-    r"\b\d{1,3}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
-    r"|\b\d{1,3}\s+(?:detik|menit|minit|jam|hari|minggu|bulan|tahun)\s+(?:yang\s+)?lalu\b"
+    r"(?<!\d)\d{1,3}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|(?<!\d)\d{1,3}\s+(?:detik|menit|minit|jam|hari|minggu|bulan|tahun)\s+(?:yang\s+)?lalu\b"
     r"|\bhace\s+\d{1,3}\s+\p{L}+|\bil y a\s+\d{1,3}\s+\p{L}+|\bhá\s+\d{1,3}\s+\p{L}+"
     r"|\bvor\s+\d{1,3}\s+(?:Sekunden|Minuten|Stunden|Tagen|Wochen|Monaten|Jahren)\b"
-    r"|\b\d{1,3}\s+(?:minuti|ore|giorni|settimane|mesi|anni)\s+fa\b"
-    r"|\b\d{1,3}\s+(?:minuten|uur|dagen|weken|maanden|jaar)\s+geleden\b",
+    r"|(?<!\d)\d{1,3}\s+(?:minuti|ore|giorni|settimane|mesi|anni)\s+fa\b"
+    r"|(?<!\d)\d{1,3}\s+(?:minuten|uur|dagen|weken|maanden|jaar)\s+geleden\b",
     re.IGNORECASE,
 )
 # A date's label whose date was lost: "Posted on", "Updated", "Diterbitkan".
@@ -89,12 +90,19 @@ def _stopwords(language: str | None) -> frozenset[str]:
 
 
 def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
-    """Classify one line: ("prose" | "stamp" | "menu" | "address" | "short" | "other", evidence)."""
+    """Classify one line: ("prose" | "title" | "stamp" | "menu" | "address" | "short" | "other",
+    evidence)."""
     body = text.strip()
     words = letter_words(body)
     count = len(words)
     ends = body.endswith(PROSE_ENDS)
+    if " " not in body and body.count("/") >= 2:
+        return "address", "a path or address without spaces"
     if reads_as_prose(body, count, PROSE_ENDS):
+        if all(w[0].isupper() for w in words):
+            # Every word capitalised, articles too: a headline in title case that ends like a
+            # sentence ("..., Kenapa BMKG Tak Beri Peringatan Dini?"). It is not the lead.
+            return "title", f"{count} words, every one capitalised"
         if stopwords and count >= 12:
             share = sum(w.casefold() in stopwords for w in words) / count
             if share < 0.08:

@@ -18,12 +18,29 @@ import regex as re
 
 from cleankit.errors import RuleError
 
-__all__ = ["CANONICAL_COLUMNS", "NameTable", "load_names", "name_key", "same_outlet_key"]
+__all__ = [
+    "CANONICAL_COLUMNS",
+    "PERSON_COLUMNS",
+    "NameTable",
+    "load_names",
+    "name_key",
+    "person_names",
+    "same_outlet_key",
+]
 
 #: Provenance columns whose values are names of outlets and agencies.
 CANONICAL_COLUMNS = ("publisher", "wire_agency", "cited_source", "syndicated_from")
 
+#: Provenance columns whose values are people: one value may name several, kept as a list.
+PERSON_COLUMNS = ("author", "editor")
+
 _NOT_WORD = re.compile(r"[\W_]+")
+# Between two people of a byline: a list separator, a conjunction of the stoplist languages,
+# or a name glued to the next where the page dropped the separator ("PutraDelvira": three or
+# more lower-case letters, then a capitalised word, so "McDonald" and "DeSantis" stay whole).
+_BETWEEN_PEOPLE = re.compile(
+    r"\s*[;,&]\s*|\s+(?:and|dan|serta|y|e|et|und|en)\s+|(?<=\p{Lu}\p{Ll}{3,})(?=\p{Lu}\p{Ll})"
+)
 
 
 def name_key(value: str) -> str:
@@ -42,6 +59,13 @@ def same_outlet_key(value: str) -> str:
     """A key under which "Kabarnusa.com", "KABARNUSA" and "Kabar Nusa" meet: no domain ending,
     no spaces or punctuation. For telling repeated values apart, not for display."""
     return _NOT_WORD.sub("", _DOMAIN_ENDING.sub("", value.casefold().strip()))
+
+
+def person_names(value: str) -> str:
+    """The people a byline names, one per item joined by "; " ("Andy Bruce and Andrea Shalal"
+    -> "Andy Bruce; Andrea Shalal"), so that a manifest counts authors, not bylines."""
+    people = [p for part in _BETWEEN_PEOPLE.split(value) if (p := part.strip(" \t.-"))]
+    return "; ".join(people) if people else value
 
 
 @dataclass(frozen=True, eq=False)

@@ -21,7 +21,14 @@ import regex
 from cleankit.document import Document, Outcome, ProvenanceValue, Span, cut
 from cleankit.errors import DocumentError, RuleError
 from cleankit.manifest import PROVENANCE_COLUMNS
-from cleankit.names import CANONICAL_COLUMNS, NameTable, load_names, same_outlet_key
+from cleankit.names import (
+    CANONICAL_COLUMNS,
+    PERSON_COLUMNS,
+    NameTable,
+    load_names,
+    person_names,
+    same_outlet_key,
+)
 from cleankit.sites import publisher_host, spelled_site_name
 from cleankit.text import (
     PROSE_WORDS,
@@ -631,7 +638,12 @@ class StripRules:
                 if not isinstance(value, str):
                     provenance[column] = value
                     break
-                name = self.names.canonical(value) if column in CANONICAL_COLUMNS else value
+                if column in CANONICAL_COLUMNS:
+                    name = self.names.canonical(value)
+                elif column in PERSON_COLUMNS:
+                    name = person_names(value)
+                else:
+                    name = value
                 if name != value:
                     note = f"; {column} {value!r} recorded as {name!r}"
                     accepted[i] = accepted[i]._replace(why=accepted[i].why + note)

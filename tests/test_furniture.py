@@ -57,6 +57,27 @@ def test_a_date_label_that_lost_its_date_goes_even_inside_the_article() -> None:
     assert "a date's label without its date" in outcome.edits[0].why
 
 
+def test_a_title_case_headline_ending_in_a_question_is_no_lead() -> None:
+    # The headline ends like a sentence; were it taken for the lead, the channel label above
+    # it would be the headline and stay.
+    title = "Gempa Landa Dua Desa, Kenapa Sirene Tak Berbunyi?"
+    text = f"Kabar TV video vod\n\n{title}\n\n{LEAD}\n\n{BODY}"
+    outcome = DropPageFurniture()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{title}\n\n{LEAD}\n\n{BODY}"
+
+
+def test_a_media_path_left_under_the_article_goes() -> None:
+    path = ":format(jpeg)/media-store/photos/5472/original/0038_1768.jpg?w=1200&ssl=1)"
+    text = f"{LEAD}\n{BODY}\n{path}"
+    outcome = DropPageFurniture()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n{BODY}"
+    assert outcome.edits[0].why == (
+        "page furniture after the article: a path or address without spaces"
+    )
+
+
 def test_text_extracted_by_trafilatura_is_left_alone() -> None:
     text = f"Beranda | Daerah | Nasional\n{LEAD}\n{BODY}"
     assert DropPageFurniture()(make_doc(text, extractor="trafilatura")).edits == ()
@@ -78,6 +99,9 @@ def test_text_extracted_by_trafilatura_is_left_alone() -> None:
         ("Posted on", "stamp"),
         ("Diperbarui:", "stamp"),
         ("Posted by the desk", "short"),
+        ("The Guardian2 days ago", "stamp"),
+        ("Gempa Landa Dua Desa, Kenapa Sirene Tak Berbunyi?", "title"),
+        (":format(jpeg)/media-store/photos/5472/original/0038_1768.jpg?w=1200&ssl=1)", "address"),
     ],
 )
 def test_line_kinds(line: str, kind: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from cleankit.errors import RuleError
-from cleankit.names import NameTable, load_names, name_key, same_outlet_key
+from cleankit.names import NameTable, load_names, name_key, person_names, same_outlet_key
 from cleankit.pipeline import default_chain
 from cleankit.rules import StripRules, load_rules
 from tests.conftest import make_doc
@@ -98,3 +98,31 @@ def test_unknown_fields_and_bad_types_are_errors(tmp_path: Path) -> None:
     folder = _table(tmp_path, '[[name]]\ncanonical = "Kabar"\nspelling = ["KBR"]\n')
     with pytest.raises(RuleError, match=r"t.toml:1: unknown field 'spelling'"):
         load_names([folder])
+
+
+@pytest.mark.parametrize(
+    ("byline", "people"),
+    [
+        ("Andy Bruce and Andrea Shalal", "Andy Bruce; Andrea Shalal"),
+        ("Rina Putri, Dewi Lestari & Budi Santoso", "Rina Putri; Dewi Lestari; Budi Santoso"),
+        ("Nanda Perdana PutraDelvira Hutabarat", "Nanda Perdana Putra; Delvira Hutabarat"),
+        ("Rudi dan Sari", "Rudi; Sari"),
+        # a capital inside a name after one or two letters is the name's own
+        ("Ellen McDonald", "Ellen McDonald"),
+        ("Ron DeSantis", "Ron DeSantis"),
+    ],
+)
+def test_a_byline_is_recorded_as_its_people(byline: str, people: str) -> None:
+    assert person_names(byline) == people
+
+
+def test_strip_rules_records_authors_as_a_list_and_notes_the_raw_byline() -> None:
+    chain = default_chain(corpus_level=False)
+    text = (
+        "By Maria Lopez and Tom Hale\n\nThe harbour board approved a second ferry terminal on "
+        "Tuesday after a long debate about the cost."
+    )
+    outcome = chain(make_doc(text))
+    assert outcome.provenance["author"] == "Maria Lopez; Tom Hale"
+    edit = next(e for e in outcome.edits if e.rule == "byline-by")
+    assert "author 'Maria Lopez and Tom Hale' recorded as 'Maria Lopez; Tom Hale'" in edit.why

@@ -169,6 +169,21 @@ def test_the_guard_holds_back_a_cut_inside_a_word() -> None:
     assert [s.why for s in outcome.suspects] == ["guard: cuts inside a word; cuts a word"]
 
 
+def _cut_a_glued_label(doc: Document) -> Outcome:
+    at = doc.text.index("Image caption")
+    return cut(doc, [Span(at, at + len("Image caption"), "label", "", "a label")], step="label")
+
+
+def test_a_cut_at_the_seam_of_two_glued_words_is_no_cut_inside_a_word() -> None:
+    # "copyrightREUTERSImage captionDrummers": a lower-case letter before a capital is where
+    # the scraper glued two words, so cutting the label there cuts no word.
+    text = LONG + " Image copyrightREUTERSImage captionDrummers rehearse in the square."
+    outcome = Chain((as_filter("label", _cut_a_glued_label),), max_removal=0.3)(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == LONG + " Image copyrightREUTERSDrummers rehearse in the square."
+    assert outcome.suspects == ()
+
+
 def test_max_removal_is_validated() -> None:
     from cleankit.errors import SettingsError
 
