@@ -8,17 +8,15 @@ from __future__ import annotations
 import json
 import signal
 import sys
+import time
 from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-import polars as pl
 
-from cleankit import __version__, audit
-from cleankit.chain import Record
-from cleankit.dedup import SiteIndex
+from cleankit import __version__
 from cleankit.errors import (
     CleankitError,
     InputError,
@@ -26,13 +24,17 @@ from cleankit.errors import (
     SettingsError,
     Terminated,
 )
-from cleankit.io import atomic_write, read_documents, read_output_pairs
-from cleankit.manifest import read_manifest
-from cleankit.outputs import os_problem, settle
-from cleankit.pipeline import RunSummary, clean_corpus
-from cleankit.rules import builtin_rules_dir, load_rules
-from cleankit.settings import KEEP_POLICIES, Settings, load_settings
+from cleankit.settings import DEDUP_ONLY_SKIP, KEEP_POLICIES, STEPS, Settings, load_settings
 from cleankit.signals import exit_now, raise_terminated
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from cleankit.chain import Record
+    from cleankit.pipeline import RunSummary
+
+# The library (polars, datasketch and scipy, trafilatura) is imported inside each command, so
+# that `cleankit --help` and a mistyped option answer at once instead of after a second.
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -63,6 +65,8 @@ def _friendly(command: F) -> F:
         except CleankitError as error:
             raise click.ClickException(str(error)) from None
         except OSError as error:
+            from cleankit.outputs import os_problem
+
             raise click.ClickException(str(os_problem(error))) from None
         except KeyboardInterrupt:
             exit_now(130, "interrupted; outputs left as they were before this run")
@@ -103,6 +107,8 @@ def main() -> None:
 
 
 def _rule_set(rules: Sequence[Path], no_builtin: bool, timeout: float) -> Any:
+    from cleankit.rules import builtin_rules_dir, load_rules
+
     paths: list[Path] = [] if no_builtin else [builtin_rules_dir()]
     paths.extend(rules)
     if not paths:
@@ -147,24 +153,80 @@ def _print_summary(summary: RunSummary) -> None:
     echo(f"wrote {summary.output} and {summary.manifest}")
 
 
+def _options(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """Apply option decorators in reading order (the first is the first in --help)."""
+
+    def apply(command: F) -> F:
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return apply
+
+
+#: Options of every command that runs the pipeline (clean and dedup).
+_run_options = _options(
+    click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path)),
+    click.option(
+        "-o",
+        "--out",
+        "out_dir",
+        required=True,
+        type=click.Path(file_okay=False, path_type=Path),
+        help="Output folder.",
+    ),
+    click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["jsonl", "parquet"]),
+        default="jsonl",
+        show_default=True,
+        help="Format of documents.*.",
+    ),
+    click.option("--config", type=click.Path(path_type=Path), help="Settings TOML file."),
+    click.option("--threshold", type=float, help="Document dedup Jaccard threshold."),
+    click.option(
+        "--keep",
+        type=click.Choice(KEEP_POLICIES),
+        help="Which copy of a duplicate cluster to keep.",
+    ),
+    click.option(
+        "--source-priority",
+        multiple=True,
+        help="Site or source preferred by --keep priority (repeatable, best first).",
+    ),
+    click.option("--seed", type=int, help="MinHash seed."),
+    click.option(
+        "--text-key",
+        default="text",
+        show_default=True,
+        help="Text field or column of JSONL/Parquet input.",
+    ),
+    click.option("--id-key", default="id", show_default=True, help="Id field or column."),
+    click.option(
+        "--workers",
+        type=click.IntRange(1, None),
+        default=1,
+        show_default=True,
+        help="Processes for the per-document filters.",
+    ),
+    click.option(
+        "--skip-memory-check",
+        is_flag=True,
+        help="Run even when the dedup index is estimated not to fit in memory.",
+    ),
+    click.option("-q", "--quiet", is_flag=True, help="Print only errors."),
+    click.option(
+        "-v", "--verbose", is_flag=True, help="Also print progress lines when not on a terminal."
+    ),
+    click.option(
+        "--json", "as_json", is_flag=True, help="Print the run summary as one JSON object."
+    ),
+)
+
+
 @main.command()
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option(
-    "-o",
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder.",
-)
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["jsonl", "parquet"]),
-    default="jsonl",
-    show_default=True,
-    help="Format of documents.*.",
-)
+@_run_options
 @click.option(
     "--rules",
     "rule_paths",
@@ -173,25 +235,14 @@ def _print_summary(summary: RunSummary) -> None:
     help="Extra rule file or folder (repeatable).",
 )
 @click.option("--no-builtin-rules", is_flag=True, help="Use only the --rules given.")
-@click.option("--config", type=click.Path(path_type=Path), help="Settings TOML file.")
 @click.option("--no-dedup", is_flag=True, help="Skip corpus-level dedup and site boilerplate.")
-@click.option("--threshold", type=float, help="Document dedup Jaccard threshold.")
 @click.option(
-    "--keep", type=click.Choice(KEEP_POLICIES), help="Which copy of a duplicate cluster to keep."
-)
-@click.option(
-    "--source-priority",
+    "--skip",
+    "skip",
     multiple=True,
-    help="Site or source preferred by --keep priority (repeatable, best first).",
+    type=click.Choice(STEPS),
+    help="Leave this step of the chain out (repeatable).",
 )
-@click.option("--seed", type=int, help="MinHash seed.")
-@click.option(
-    "--text-key",
-    default="text",
-    show_default=True,
-    help="Text field or column of JSONL/Parquet input.",
-)
-@click.option("--id-key", default="id", show_default=True, help="Id field or column.")
 @click.option(
     "--site-index",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -210,13 +261,6 @@ def _print_summary(summary: RunSummary) -> None:
     help="Ray cluster address for --engine ray (default: start a local one).",
 )
 @click.option(
-    "--workers",
-    type=click.IntRange(1, None),
-    default=1,
-    show_default=True,
-    help="Processes for the per-document filters.",
-)
-@click.option(
     "--title-in-text",
     is_flag=True,
     help="Write an HTML page's title in front of its text (it always goes to the manifest).",
@@ -231,36 +275,39 @@ def _print_summary(summary: RunSummary) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save this run's site boilerplate index.",
 )
-@click.option(
-    "--skip-memory-check",
-    is_flag=True,
-    help="Run even when the dedup index is estimated not to fit in memory.",
-)
 @_friendly
 def clean(
     inputs: tuple[Path, ...],
     out_dir: Path,
     output_format: str,
-    rule_paths: tuple[Path, ...],
-    no_builtin_rules: bool,
     config: Path | None,
-    no_dedup: bool,
     threshold: float | None,
     keep: str | None,
     source_priority: tuple[str, ...],
     seed: int | None,
     text_key: str,
     id_key: str,
-    site_index: Path | None,
-    save_site_index: Path | None,
     workers: int,
-    engine: str,
-    ray_address: str | None,
-    title_in_text: bool,
-    max_removal: float | None,
     skip_memory_check: bool,
+    quiet: bool,
+    verbose: bool,
+    as_json: bool,
+    rule_paths: tuple[Path, ...] = (),
+    no_builtin_rules: bool = False,
+    no_dedup: bool = False,
+    skip: tuple[str, ...] = (),
+    site_index: Path | None = None,
+    engine: str = "local",
+    ray_address: str | None = None,
+    title_in_text: bool = False,
+    max_removal: float | None = None,
+    save_site_index: Path | None = None,
 ) -> None:
     """Clean INPUTS (JSONL, .jsonl.gz, Parquet, .txt, .html files or folders) into OUT."""
+    from cleankit.dedup import SiteIndex
+    from cleankit.io import read_documents
+    from cleankit.pipeline import clean_corpus
+
     settings = load_settings(config) if config else Settings()
     overrides: dict[str, Any] = {}
     if no_dedup:
@@ -289,27 +336,59 @@ def clean(
         "engine": engine,
         "ray_address": ray_address,
         "memory_check": not skip_memory_check,
+        "skip": tuple(dict.fromkeys(skip)),
+        "on_record": _report_errors,
     }
-    if sys.stderr.isatty():
+    label = "deduplicating" if options["skip"] == DEDUP_ONLY_SKIP else "cleaning"
+    if sys.stderr.isatty() and not quiet:
         with click.progressbar(
-            length=corpus.estimate_records(), label="cleaning", file=sys.stderr
+            length=corpus.estimate_records(), label=label, file=sys.stderr
         ) as bar:
-            summary = clean_corpus(
-                corpus,
-                out_dir,
-                on_record=_report_errors,
-                progress=lambda: bar.update(1),
-                **options,
-            )
+            summary = clean_corpus(corpus, out_dir, progress=lambda: bar.update(1), **options)
+    elif verbose and not quiet:
+        summary = clean_corpus(corpus, out_dir, progress=_ProgressLines(label), **options)
     else:
-        summary = clean_corpus(corpus, out_dir, on_record=_report_errors, **options)
-    _print_summary(summary)
+        summary = clean_corpus(corpus, out_dir, **options)
+    if as_json:
+        click.echo(json.dumps(summary.to_dict(), ensure_ascii=False, sort_keys=True))
+    elif not quiet:
+        _print_summary(summary)
     if summary.errors:
         click.echo(
             f"{len(summary.errors)} record(s) failed; see the lines above and the manifest",
             err=True,
         )
         sys.exit(1)
+
+
+@main.command()
+@_run_options
+@click.pass_context
+def dedup(ctx: click.Context, /, **options: Any) -> None:
+    """Drop near-duplicate documents of INPUTS into OUT without cleaning them: texts are
+    written as read, and the manifest is the one `clean` writes (cluster, kept copy, similarity).
+    """
+    ctx.invoke(clean, skip=DEDUP_ONLY_SKIP, **options)
+
+
+class _ProgressLines:
+    """Progress for a log rather than a terminal: one line at most every ``every`` seconds,
+    with the documents done and the rate, so a piped run is never silent for minutes."""
+
+    def __init__(self, label: str, every: float = 10.0) -> None:
+        self.label = label
+        self.every = every
+        self.done = 0
+        self.started = time.monotonic()
+        self.last = self.started
+
+    def __call__(self) -> None:
+        self.done += 1
+        moment = time.monotonic()
+        if moment - self.last >= self.every:
+            self.last = moment
+            rate = self.done / max(moment - self.started, 1e-9)
+            click.echo(f"{self.label}: {self.done} documents, {rate:,.0f} docs/s", err=True)
 
 
 def _report_errors(record: Record) -> None:
@@ -323,6 +402,9 @@ def _report_errors(record: Record) -> None:
 @_friendly
 def explain(doc_id: str, manifest_path: Path) -> None:
     """Print what was removed from DOC_ID, by which step and rule, and why."""
+    from cleankit import audit
+    from cleankit.manifest import read_manifest
+
     click.echo(audit.explain(read_manifest(manifest_path), doc_id))
 
 
@@ -333,6 +415,11 @@ def explain(doc_id: str, manifest_path: Path) -> None:
 @_friendly
 def restore(output: Path, manifest_path: Path, target: Path) -> None:
     """Rebuild the original texts from OUTPUT and the manifest's edits, checked by input hash."""
+    from cleankit import audit
+    from cleankit.io import atomic_write, read_output_pairs
+    from cleankit.manifest import read_manifest
+    from cleankit.outputs import settle
+
     settle(output.parent)
     manifest = read_manifest(manifest_path)
     texts, repeats = audit.first_texts(read_output_pairs(output))
@@ -368,6 +455,8 @@ def rules() -> None:
 @_friendly
 def rules_list(paths: tuple[Path, ...], as_json: bool) -> None:
     """List the rules in PATHS (default: the built-in set)."""
+    from cleankit.rules import load_rules
+
     rule_set = load_rules(list(paths) or None)
     for rule in rule_set.rules:
         if as_json:
@@ -398,6 +487,8 @@ def rules_list(paths: tuple[Path, ...], as_json: bool) -> None:
 def rules_check(paths: tuple[Path, ...], config: Path | None) -> None:
     """Validate rule files and run every example under the run's rule_timeout; exit 1 on any
     failure."""
+    from cleankit.rules import load_rules
+
     settings = load_settings(config) if config else Settings()
     rule_set = load_rules(list(paths) or None, timeout=settings.rule_timeout)
     failures = rule_set.check()
@@ -415,6 +506,8 @@ def audit_group() -> None:
 
 
 def _echo_frame(title: str, frame: pl.DataFrame) -> None:
+    import polars as pl
+
     click.echo(f"\n{title}")
     with pl.Config(
         tbl_rows=40,
@@ -432,6 +525,9 @@ def _echo_frame(title: str, frame: pl.DataFrame) -> None:
 @_friendly
 def audit_summary(manifest_path: Path, as_json: bool) -> None:
     """Documents by status, removals by step and rule, clusters, provenance, errors."""
+    from cleankit import audit
+    from cleankit.manifest import read_manifest
+
     tables = audit.summarize(read_manifest(manifest_path))
     if as_json:
         click.echo(
@@ -452,6 +548,10 @@ def audit_summary(manifest_path: Path, as_json: bool) -> None:
 @_friendly
 def audit_verify(manifest_path: Path, output: Path) -> None:
     """Check OUTPUT against the manifest: missing, extra, altered, unrestorable documents."""
+    from cleankit import audit
+    from cleankit.manifest import read_manifest
+    from cleankit.outputs import settle
+
     settle(output.parent)
     manifest = read_manifest(manifest_path)
     problems = audit.verify_output(manifest, output)
@@ -469,6 +569,9 @@ def audit_verify(manifest_path: Path, output: Path) -> None:
 @_friendly
 def audit_diff(old: Path, new: Path, as_json: bool) -> None:
     """What changed between two runs' manifests (status or edits), by rule."""
+    from cleankit import audit
+    from cleankit.manifest import read_manifest
+
     changes = audit.diff_manifests(read_manifest(old), read_manifest(new))
     if as_json:
         for row in changes.iter_rows(named=True):
@@ -492,6 +595,7 @@ def audit_diff(old: Path, new: Path, as_json: bool) -> None:
 @_friendly
 def audit_report(manifest_path: Path, target: Path) -> None:
     """Write one self-contained HTML page with charts and a searchable table."""
+    from cleankit.manifest import read_manifest
     from cleankit.report import write_report
 
     write_report(read_manifest(manifest_path), target)

@@ -6,7 +6,7 @@ import hashlib
 import json
 import os
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -34,7 +34,7 @@ from cleankit.normalize import (
 )
 from cleankit.outputs import OutputFolder, file_sha256, os_problem
 from cleankit.rules import RuleSet, StripRules, load_rules
-from cleankit.settings import Settings
+from cleankit.settings import Settings, check_skip
 
 __all__ = ["Cleaned", "RunSummary", "clean_corpus", "clean_text", "default_chain"]
 
@@ -45,11 +45,14 @@ def default_chain(
     *,
     site_prior: SiteIndex | None = None,
     corpus_level: bool = True,
+    skip: Sequence[str] = (),
 ) -> Chain:
     """The standard recipe: repair, strip rules, drop repeats, then (optionally) dedup the corpus.
 
-    ``corpus_level=False`` leaves out the two corpus observers, for cleaning single texts.
+    ``corpus_level=False`` leaves out the two corpus observers, for cleaning single texts;
+    ``skip`` leaves out the named steps (see :data:`cleankit.settings.STEPS`).
     """
+    skipped = set(check_skip(skip))
     settings = settings or Settings()
     rules = rules or load_rules(timeout=settings.rule_timeout)
     steps: list[Filter] = [
@@ -96,7 +99,8 @@ def default_chain(
     # take one line break); a second whitespace pass tidies that, recorded like any other edit.
     steps.append(NormalizeWhitespace(name="tidy-whitespace"))
     steps.append(DropEmpty())
-    return Chain(tuple(steps), name="cleankit-default", max_removal=settings.max_removal)
+    kept = tuple(step for step in steps if step.name not in skipped)
+    return Chain(kept, name="cleankit-default", max_removal=settings.max_removal)
 
 
 class Cleaned(NamedTuple):
@@ -144,6 +148,29 @@ class RunSummary:
     def records(self) -> int:
         """Input records seen, malformed ones included."""
         return sum(self.statuses.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The summary as plain JSON values (``clean --json``): paths as strings, counters as
+        objects sorted by key, without zero counts."""
+
+        def counts(counter: Counter[str]) -> dict[str, int]:
+            return {key: value for key, value in sorted(counter.items()) if value}
+
+        return {
+            "output": str(self.output),
+            "manifest": str(self.manifest),
+            "records": self.records,
+            "statuses": counts(self.statuses),
+            "dropped_by": counts(self.dropped_by),
+            "edits_by_rule": counts(self.edits_by_rule),
+            "chars_removed_by_step": counts(self.chars_removed_by_step),
+            "chars_inserted_by_step": counts(self.chars_inserted_by_step),
+            "chars_in": self.chars_in,
+            "chars_out": self.chars_out,
+            "suspects": counts(self.suspects),
+            "errors": list(self.errors),
+            "skipped": [str(p) for p in self.skipped],
+        }
 
     def add(self, record: Record, row: dict[str, Any]) -> None:
         """Account for one record. A failed record counts as a record, not as characters in or
@@ -248,6 +275,7 @@ def clean_corpus(
     ray_address: str | None = None,
     progress: Callable[[], None] | None = None,
     memory_check: bool = True,
+    skip: Sequence[str] = (),
 ) -> RunSummary:
     """Clean a corpus into ``out_dir/documents.<format>`` and ``out_dir/manifest.parquet``.
 
@@ -258,13 +286,21 @@ def clean_corpus(
     raised. ``workers`` processes run the per-document filters; ``engine="ray"`` runs the chain
     on a Ray cluster (``ray_address``, or a local one). Neither changes the results.
     ``memory_check`` refuses a corpus whose dedup index would not fit (see :func:`check_memory`).
+    ``skip`` leaves steps of the default chain out (recorded in the options column);
+    :data:`~cleankit.settings.DEDUP_ONLY_SKIP` runs document dedup alone.
     """
     settings = settings or Settings()
     rules = rules or load_rules(timeout=settings.rule_timeout)
     out = Path(out_dir)
-    chain = default_chain(settings, rules, site_prior=site_index)
+    chain = default_chain(settings, rules, site_prior=site_index, skip=skip)
+    extra: dict[str, Any] = {"skip": list(skip)} if skip else {}
     options = run_options(
-        settings, rules, output_format=output_format, text_key=corpus.text_key, id_key=corpus.id_key
+        settings,
+        rules,
+        output_format=output_format,
+        text_key=corpus.text_key,
+        id_key=corpus.id_key,
+        **extra,
     )
     inputs = "\0".join(str(p) for p in corpus.paths)
     run_id = hashlib.sha256(

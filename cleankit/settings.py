@@ -7,6 +7,7 @@ import difflib
 import json
 import math
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from enum import StrEnum
 from pathlib import Path
@@ -14,7 +15,15 @@ from typing import Any
 
 from cleankit.errors import SettingsError
 
-__all__ = ["KEEP_POLICIES", "Keep", "Settings", "load_settings"]
+__all__ = [
+    "DEDUP_ONLY_SKIP",
+    "KEEP_POLICIES",
+    "STEPS",
+    "Keep",
+    "Settings",
+    "check_skip",
+    "load_settings",
+]
 
 
 class Keep(StrEnum):
@@ -27,6 +36,36 @@ class Keep(StrEnum):
 
 
 KEEP_POLICIES = tuple(policy.value for policy in Keep)
+
+
+#: The steps of the default chain (``cleankit.pipeline.default_chain``), in order: the names
+#: ``skip`` accepts. Kept here, not in the pipeline, so the CLI lists them without loading it.
+STEPS = (
+    "fix-text",
+    "normalize-whitespace",
+    "split-glued",
+    "repair-stray-letters",
+    "strip-rules",
+    "drop-page-furniture",
+    "drop-repeated-headline",
+    "drop-repeated-paragraphs",
+    "drop-near-duplicates",
+    "drop-site-boilerplate",
+    "tidy-whitespace",
+    "drop-empty",
+)
+#: What ``cleankit dedup`` leaves out: every step but document dedup, so texts stay as read.
+DEDUP_ONLY_SKIP = tuple(step for step in STEPS if step != "drop-near-duplicates")
+
+
+def check_skip(skip: Sequence[str]) -> tuple[str, ...]:
+    """``skip`` as a tuple of known step names; an unknown one is a SettingsError with a hint."""
+    for step in skip:
+        if step not in STEPS:
+            close = difflib.get_close_matches(step, STEPS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else f"; steps: {', '.join(STEPS)}"
+            raise SettingsError(f"unknown step {step!r} to skip{hint}")
+    return tuple(skip)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

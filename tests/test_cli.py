@@ -208,3 +208,82 @@ def test_extra_rules_apply_on_top_of_the_builtin_set(
 def test_version() -> None:
     result = run("--version")
     assert result.stdout.startswith("cleankit, version ")
+
+
+STORY = (
+    "Petugas gabungan menutup jalan desa selama dua hari karena longsor menimbun badan jalan "
+    "sepanjang tiga puluh meter, kata kepala desa pada Senin pagi. Warga diminta memakai jalan "
+    "lain yang lebih jauh sampai alat berat selesai bekerja."
+)
+
+
+def test_dedup_only_drops_copies_and_leaves_texts_as_read(
+    write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    raw = "Baca juga: Judul lain\n" + STORY  # junk a clean run would strip
+    other = "Harga cabai naik tajam di pasar induk sejak pekan lalu karena panen gagal di sentra produksi."
+    path = write_jsonl(
+        [{"id": "a", "text": raw}, {"id": "b", "text": raw}, {"id": "c", "text": other}]
+    )
+    result = run("dedup", path, "-o", tmp_path / "out", "--json")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["statuses"] == {"duplicate": 1, "kept": 2}
+    # the one "edit" is the dropped copy; no text was changed
+    assert summary["edits_by_rule"] == {"drop-near-duplicates/near-duplicate": 1}
+    assert summary["chars_inserted_by_step"] == {}
+    written = [
+        json.loads(line)
+        for line in (tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert [(d["id"], d["text"]) for d in written] == [("a", raw), ("c", other)]
+    manifest = pl.read_parquet(tmp_path / "out" / "manifest.parquet")
+    assert manifest.get_column("duplicate_of").to_list() == [None, "a", None]
+    assert json.loads(manifest.get_column("options")[0])["skip"][0] == "fix-text"
+    verified = run(
+        "audit",
+        "verify",
+        tmp_path / "out" / "manifest.parquet",
+        tmp_path / "out" / "documents.jsonl",
+    )
+    assert verified.exit_code == 0, verified.output
+
+
+def test_skip_leaves_one_step_out_and_quiet_prints_nothing(
+    write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    raw = "Baca juga: Judul lain\n" + STORY
+    path = write_jsonl([{"id": "a", "text": raw}])
+    result = run("clean", path, "-o", tmp_path / "out", "--skip", "strip-rules", "-q")
+    assert result.exit_code == 0, result.output
+    assert result.output == ""
+    written = json.loads((tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8"))
+    assert written["text"].startswith("Baca juga: Judul lain")
+
+
+def test_an_unknown_step_to_skip_is_a_usage_error(tmp_path: Path) -> None:
+    result = run("clean", SAMPLES, "-o", tmp_path / "out", "--skip", "strip-rule")
+    assert result.exit_code == 2
+    assert "'strip-rule' is not one of" in result.stderr
+
+
+def test_progress_lines_say_documents_and_rate() -> None:
+    from cleankit.cli import _ProgressLines
+
+    lines = _ProgressLines("cleaning", every=0.0)
+    runner = CliRunner()
+    with runner.isolation() as (_, _, err):
+        lines()
+        lines()
+    text = err.getvalue().decode()
+    assert text.splitlines()[1].startswith("cleaning: 2 documents, ")
+    assert text.splitlines()[1].endswith(" docs/s")
+
+
+def test_the_default_chain_has_the_steps_skip_names() -> None:
+    from cleankit.pipeline import default_chain
+    from cleankit.settings import STEPS, SettingsError
+
+    assert tuple(f.name for f in default_chain().filters) == STEPS
+    with pytest.raises(SettingsError, match="did you mean 'strip-rules'"):
+        default_chain(skip=["strip-rule"])
