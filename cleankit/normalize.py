@@ -51,6 +51,12 @@ def _diff_spans(before: str, after: str, rule: str, why: str) -> list[Span]:
     return spans
 
 
+#: In ASCII text, all that ftfy may change: HTML entities ("&amp;"), carriage returns and
+#: control characters other than tab and newline. Mojibake, odd quotes, ligatures, width and
+#: normalization all need a character beyond ASCII.
+_ASCII_FTFY_WORK = re.compile(r"[&\x00-\x08\x0b-\x1f\x7f]")
+
+
 @dataclass(frozen=True)
 class FixText:
     """Repair mojibake and Unicode with ftfy, once per document, and record each change.
@@ -83,7 +89,11 @@ class FixText:
         return _diff_spans(before, after, rule, why)
 
     def __call__(self, doc: Document) -> Outcome:
-        """Fix the text; unchanged documents cost one ftfy call and one comparison."""
+        """Fix the text; unchanged documents cost one ftfy call and one comparison, and plain
+        ASCII that ftfy has nothing to do with (no HTML entity, carriage return or control
+        character) costs neither."""
+        if doc.text.isascii() and not _ASCII_FTFY_WORK.search(doc.text):
+            return Outcome(doc=doc)
         fixed = ftfy.fix_text(doc.text, self._config(explain=False))
         if fixed == doc.text:
             return Outcome(doc=doc)

@@ -56,6 +56,36 @@ def test_control_characters_removed() -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    ["Fish &amp; chips", "line one\r\nline two", "red \x1b[31mtext", "nul\x00here", "bell\x07"],
+)
+def test_ascii_that_ftfy_would_change_is_not_taken_for_plain(text: str) -> None:
+    import ftfy
+
+    fixer = FixText()
+    outcome = fixer(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == ftfy.fix_text(text, fixer._config(explain=False)) != text
+
+
+def test_plain_ascii_comes_back_as_ftfy_would_leave_it() -> None:
+    # The fast path skips ftfy for plain ASCII; on any such text ftfy must agree.
+    import random
+
+    import ftfy
+
+    rng = random.Random(5)
+    alphabet = [chr(i) for i in range(128)]
+    fixers = [FixText(), FixText(uncurl_quotes=True), FixText(fix_character_width=True)]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40)))
+        for fixer in fixers:
+            outcome = fixer(make_doc(text))
+            assert outcome.doc is not None
+            assert outcome.doc.text == ftfy.fix_text(text, fixer._config(explain=False)), text
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("  Lead.\n\n\n\nBody.  \n", "Lead.\n\nBody."),
