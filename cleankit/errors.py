@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 __all__ = [
     "CapacityError",
     "CleankitError",
@@ -10,7 +13,15 @@ __all__ = [
     "RuleError",
     "SettingsError",
     "Terminated",
+    "did_you_mean",
 ]
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """ "; did you mean 'x'?" naming the known name closest to a mistyped one, or "" when none
+    is close: the tail of every unknown-name message."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 class CleankitError(Exception):

@@ -7,7 +7,6 @@ that backtracks catastrophically fails one document instead of hanging the run.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 import tomllib
@@ -19,7 +18,7 @@ from typing import Any
 import regex
 
 from cleankit.document import Document, Outcome, ProvenanceValue, Span, cut
-from cleankit.errors import DocumentError, RuleError
+from cleankit.errors import DocumentError, RuleError, did_you_mean
 from cleankit.manifest import PROVENANCE_COLUMNS
 from cleankit.names import (
     CANONICAL_COLUMNS,
@@ -258,8 +257,7 @@ def _parse_file(path: Path, raw_bytes: bytes) -> list[Rule]:
 
 
 def _unknown_key(key: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(key, list(known), n=1)
-    return f"unknown field {key!r}" + (f"; did you mean {close[0]!r}?" if close else "")
+    return f"unknown field {key!r}" + did_you_mean(key, known)
 
 
 def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> Rule:

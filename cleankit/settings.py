@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import math
 import tomllib
@@ -13,7 +12,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from cleankit.errors import SettingsError
+from cleankit.errors import SettingsError, did_you_mean
 
 __all__ = [
     "DEDUP_ONLY_SKIP",
@@ -62,8 +61,7 @@ def check_skip(skip: Sequence[str]) -> tuple[str, ...]:
     """``skip`` as a tuple of known step names; an unknown one is a SettingsError with a hint."""
     for step in skip:
         if step not in STEPS:
-            close = difflib.get_close_matches(step, STEPS, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else f"; steps: {', '.join(STEPS)}"
+            hint = did_you_mean(step, STEPS) or f"; steps: {', '.join(STEPS)}"
             raise SettingsError(f"unknown step {step!r} to skip{hint}")
     return tuple(skip)
 
@@ -143,9 +141,7 @@ def _check_names(values: dict[str, Any], *, path: str | None) -> None:
     known = [f.name for f in fields(Settings)]
     for key in values:
         if key not in known:
-            close = difflib.get_close_matches(key, known, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise SettingsError(f"unknown setting {key!r}{hint}", path=path)
+            raise SettingsError(f"unknown setting {key!r}{did_you_mean(key, known)}", path=path)
 
 
 def load_settings(path: str | Path) -> Settings:
