@@ -25,9 +25,9 @@ sys.path.insert(0, str(HERE))
 
 from scoring import f1, precision_recall  # noqa: E402
 
-from cleankit.document import Document  # noqa: E402
-from cleankit.extract import extract_html  # noqa: E402
-from cleankit.pipeline import default_chain  # noqa: E402
+from cleankit.core.document import Document  # noqa: E402
+from cleankit.io.extract import extract_html  # noqa: E402
+from cleankit.run import default_chain  # noqa: E402
 
 DEFAULT_AEB = HERE.parent.parent / "shared" / "benchmarks" / "aeb"
 

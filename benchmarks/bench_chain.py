@@ -25,9 +25,9 @@ from generate import ensure_corpus  # noqa: E402
 
 def child(root: Path, corpus: Path) -> None:
     sys.path.insert(0, str(root))
-    from cleankit.document import Document
-    from cleankit.io import read_documents
-    from cleankit.pipeline import default_chain
+    from cleankit.core.document import Document
+    from cleankit.io.corpus import read_documents
+    from cleankit.run import default_chain
 
     docs = [d for d in read_documents(corpus) if isinstance(d, Document)]
     chain = default_chain(corpus_level=False)

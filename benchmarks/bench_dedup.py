@@ -28,9 +28,10 @@ sys.path.insert(0, str(HERE))
 
 from generate import ensure_corpus  # noqa: E402
 
-from cleankit.dedup import DropNearDuplicates, jaccard, shingle_hashes  # noqa: E402
-from cleankit.document import Document  # noqa: E402
-from cleankit.text import words  # noqa: E402
+from cleankit.core.document import Document  # noqa: E402
+from cleankit.core.text import words  # noqa: E402
+from cleankit.filters.minhash import jaccard, shingle_hashes  # noqa: E402
+from cleankit.filters.near_duplicates import DropNearDuplicates  # noqa: E402
 
 
 def read(path: Path, limit: int) -> Iterator[dict[str, str]]:

@@ -26,9 +26,9 @@ sys.path.insert(0, str(HERE))
 
 from scoring import surviving  # noqa: E402
 
-from cleankit.document import Document  # noqa: E402
-from cleankit.names import same_outlet_key  # noqa: E402
-from cleankit.pipeline import default_chain  # noqa: E402
+from cleankit.core.document import Document  # noqa: E402
+from cleankit.filters.names import same_outlet_key  # noqa: E402
+from cleankit.run import default_chain  # noqa: E402
 
 DEFAULT_PAGES = HERE.parent.parent / "shared" / "devpages" / "pages.jsonl"
 #: Provenance keys of the set that cleankit records (author/editor included).

@@ -34,7 +34,7 @@ sys.path.insert(0, str(HERE))
 from generate import ensure_corpus  # noqa: E402
 
 from cleankit import audit  # noqa: E402
-from cleankit.outputs import LOCK, RUN_RECORD  # noqa: E402
+from cleankit.io.outputs import LOCK, RUN_RECORD  # noqa: E402
 
 FAULTS = ("kill-group", "kill-parent", "sigint", "sigterm")
 #: Seconds before the first kill: in its first few tens of milliseconds the interpreter itself

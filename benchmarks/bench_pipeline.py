@@ -24,8 +24,8 @@ sys.path.insert(0, str(HERE))
 
 from generate import ensure_corpus  # noqa: E402
 
-from cleankit.io import read_documents  # noqa: E402
-from cleankit.pipeline import clean_corpus  # noqa: E402
+from cleankit.io.corpus import read_documents  # noqa: E402
+from cleankit.run import clean_corpus  # noqa: E402
 
 CONFIGS = {"local-1": ("local", 1), "local-2": ("local", 2), "ray-2": ("ray", 2)}
 

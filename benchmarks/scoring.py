@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Sequence
 from itertools import groupby
 
-from cleankit.document import Edit
+from cleankit.core.document import Edit
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 

@@ -9,19 +9,12 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from cleankit._version import __version__
 
 if TYPE_CHECKING:
-    from cleankit.chain import Chain, Filter, Observer, Record, as_filter
-    from cleankit.dedup import (
-        DropEmpty,
-        DropNearDuplicates,
-        DropRepeatedParagraphs,
-        DropSiteBoilerplate,
-        SiteIndex,
-    )
-    from cleankit.document import Document, Edit, Outcome, Span, cut, drop, restore
-    from cleankit.errors import (
+    from cleankit.core.chain import Chain, Filter, Observer, Record, as_filter
+    from cleankit.core.document import Document, Edit, Outcome, Span, cut, drop, restore
+    from cleankit.core.errors import (
         CleankitError,
         DocumentError,
         InputError,
@@ -29,72 +22,71 @@ if TYPE_CHECKING:
         RuleError,
         SettingsError,
     )
-    from cleankit.io import read_documents, write_documents
-    from cleankit.manifest import (
-        PROVENANCE_COLUMNS,
-        SCHEMA,
-        read_manifest,
-        scan_manifest,
-        write_manifest,
-    )
-    from cleankit.normalize import (
-        DropRepeatedHeadline,
+    from cleankit.core.provenance import PROVENANCE_COLUMNS
+    from cleankit.core.settings import Keep, Settings, load_settings
+    from cleankit.filters.headline import DropRepeatedHeadline
+    from cleankit.filters.near_duplicates import DropNearDuplicates
+    from cleankit.filters.normalize import (
         FixText,
         NormalizeWhitespace,
         RepairStrayLetters,
         SplitGluedSentences,
     )
-    from cleankit.pipeline import Cleaned, clean_corpus, clean_text, default_chain
-    from cleankit.rules import RuleSet, StripRules, load_rules
-    from cleankit.settings import Keep, Settings, load_settings
+    from cleankit.filters.paragraphs import DropEmpty, DropRepeatedParagraphs
+    from cleankit.filters.rules import load_rules
+    from cleankit.filters.site_boilerplate import DropSiteBoilerplate, SiteIndex
+    from cleankit.filters.strip_rules import RuleSet, StripRules
+    from cleankit.io.corpus import read_documents
+    from cleankit.io.manifest import SCHEMA, read_manifest, scan_manifest
+    from cleankit.io.writers import write_documents
+    from cleankit.run import Cleaned, clean_corpus, clean_text, default_chain
 
 #: Public name -> the module that defines it.
 _EXPORTS = {
-    "Chain": "cleankit.chain",
-    "Cleaned": "cleankit.pipeline",
-    "CleankitError": "cleankit.errors",
-    "Document": "cleankit.document",
-    "DocumentError": "cleankit.errors",
-    "DropEmpty": "cleankit.dedup",
-    "DropNearDuplicates": "cleankit.dedup",
-    "DropRepeatedHeadline": "cleankit.normalize",
-    "DropRepeatedParagraphs": "cleankit.dedup",
-    "DropSiteBoilerplate": "cleankit.dedup",
-    "Edit": "cleankit.document",
-    "Filter": "cleankit.chain",
-    "FixText": "cleankit.normalize",
-    "InputError": "cleankit.errors",
-    "NormalizeWhitespace": "cleankit.normalize",
-    "Observer": "cleankit.chain",
-    "Outcome": "cleankit.document",
-    "PROVENANCE_COLUMNS": "cleankit.manifest",
-    "Record": "cleankit.chain",
-    "RepairStrayLetters": "cleankit.normalize",
-    "RuleError": "cleankit.errors",
-    "RuleSet": "cleankit.rules",
-    "SCHEMA": "cleankit.manifest",
-    "Settings": "cleankit.settings",
-    "SettingsError": "cleankit.errors",
-    "ObserverError": "cleankit.errors",
-    "Keep": "cleankit.settings",
-    "SiteIndex": "cleankit.dedup",
-    "Span": "cleankit.document",
-    "SplitGluedSentences": "cleankit.normalize",
-    "StripRules": "cleankit.rules",
-    "as_filter": "cleankit.chain",
-    "clean_corpus": "cleankit.pipeline",
-    "clean_text": "cleankit.pipeline",
-    "cut": "cleankit.document",
-    "default_chain": "cleankit.pipeline",
-    "drop": "cleankit.document",
-    "load_rules": "cleankit.rules",
-    "load_settings": "cleankit.settings",
-    "read_documents": "cleankit.io",
-    "read_manifest": "cleankit.manifest",
-    "restore": "cleankit.document",
-    "scan_manifest": "cleankit.manifest",
-    "write_documents": "cleankit.io",
-    "write_manifest": "cleankit.manifest",
+    "Chain": "cleankit.core.chain",
+    "Cleaned": "cleankit.run",
+    "CleankitError": "cleankit.core.errors",
+    "Document": "cleankit.core.document",
+    "DocumentError": "cleankit.core.errors",
+    "DropEmpty": "cleankit.filters.paragraphs",
+    "DropNearDuplicates": "cleankit.filters.near_duplicates",
+    "DropRepeatedHeadline": "cleankit.filters.headline",
+    "DropRepeatedParagraphs": "cleankit.filters.paragraphs",
+    "DropSiteBoilerplate": "cleankit.filters.site_boilerplate",
+    "Edit": "cleankit.core.document",
+    "Filter": "cleankit.core.chain",
+    "FixText": "cleankit.filters.normalize",
+    "InputError": "cleankit.core.errors",
+    "Keep": "cleankit.core.settings",
+    "NormalizeWhitespace": "cleankit.filters.normalize",
+    "Observer": "cleankit.core.chain",
+    "ObserverError": "cleankit.core.errors",
+    "Outcome": "cleankit.core.document",
+    "PROVENANCE_COLUMNS": "cleankit.core.provenance",
+    "Record": "cleankit.core.chain",
+    "RepairStrayLetters": "cleankit.filters.normalize",
+    "RuleError": "cleankit.core.errors",
+    "RuleSet": "cleankit.filters.strip_rules",
+    "SCHEMA": "cleankit.io.manifest",
+    "Settings": "cleankit.core.settings",
+    "SettingsError": "cleankit.core.errors",
+    "SiteIndex": "cleankit.filters.site_boilerplate",
+    "Span": "cleankit.core.document",
+    "SplitGluedSentences": "cleankit.filters.normalize",
+    "StripRules": "cleankit.filters.strip_rules",
+    "as_filter": "cleankit.core.chain",
+    "clean_corpus": "cleankit.run",
+    "clean_text": "cleankit.run",
+    "cut": "cleankit.core.document",
+    "default_chain": "cleankit.run",
+    "drop": "cleankit.core.document",
+    "load_rules": "cleankit.filters.rules",
+    "load_settings": "cleankit.core.settings",
+    "read_documents": "cleankit.io.corpus",
+    "read_manifest": "cleankit.io.manifest",
+    "restore": "cleankit.core.document",
+    "scan_manifest": "cleankit.io.manifest",
+    "write_documents": "cleankit.io.writers",
 }
 
 
@@ -157,5 +149,4 @@ __all__ = [
     "restore",
     "scan_manifest",
     "write_documents",
-    "write_manifest",
 ]

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import signal
 
-from cleankit.errors import Terminated
-from cleankit.signals import exit_now, raise_terminated
+from cleankit.core.errors import Terminated
+from cleankit.core.signals import exit_now, raise_terminated
 
 
 def run() -> None:
     """Entry point of the console script."""
     signal.signal(signal.SIGTERM, raise_terminated)
     try:
-        from cleankit.cli import main
+        from cleankit.cli.app import main
 
         main()
     except KeyboardInterrupt:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from cleankit.document import Document
+from cleankit.core.document import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -43,8 +43,8 @@ def write_jsonl(tmp_path: Path) -> Callable[..., Path]:
 @pytest.fixture(scope="session")
 def sample_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One default run over samples/, shared by the tests that only read its files."""
-    from cleankit.io import read_documents
-    from cleankit.pipeline import clean_corpus
+    from cleankit.io.corpus import read_documents
+    from cleankit.run import clean_corpus
 
     out = tmp_path_factory.mktemp("sample-run")
     clean_corpus(read_documents(SAMPLES), out)

@@ -9,11 +9,12 @@ import pytest
 from click.testing import CliRunner
 
 from cleankit import audit
-from cleankit.cli import main
-from cleankit.io import read_documents, read_output
-from cleankit.manifest import read_manifest
-from cleankit.pipeline import clean_corpus
-from cleankit.report import write_report
+from cleankit.audit.report import write_report
+from cleankit.cli.app import main
+from cleankit.io.corpus import read_documents
+from cleankit.io.manifest import read_manifest
+from cleankit.io.writers import read_output
+from cleankit.run import clean_corpus
 from tests.conftest import SAMPLES
 
 

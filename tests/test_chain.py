@@ -5,9 +5,9 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from cleankit.chain import Chain, Observer, as_filter
-from cleankit.document import Document, Outcome, Span, cut, drop
-from cleankit.errors import DocumentError
+from cleankit.core.chain import Chain, Observer, as_filter
+from cleankit.core.document import Document, Outcome, Span, cut, drop
+from cleankit.core.errors import DocumentError
 from tests.conftest import make_doc
 
 
@@ -153,7 +153,7 @@ def test_a_chain_is_no_observer_though_it_has_observe() -> None:
 
 
 def test_a_chain_with_an_unobserved_observer_refuses_a_single_document() -> None:
-    from cleankit.errors import ObserverError
+    from cleankit.core.errors import ObserverError
 
     chain = Chain((_append("a", "!"), CountingObserver()))  # type: ignore[arg-type]
     with pytest.raises(ObserverError, match=r"^observer must see the corpus first"):
@@ -161,7 +161,7 @@ def test_a_chain_with_an_unobserved_observer_refuses_a_single_document() -> None
 
 
 def test_observers_forget_the_corpus_when_the_run_ends() -> None:
-    from cleankit.errors import ObserverError
+    from cleankit.core.errors import ObserverError
 
     observer = CountingObserver()
     chain = Chain((observer,))

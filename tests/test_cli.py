@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 from click.testing import CliRunner, Result
 
-from cleankit.cli import main
+from cleankit.cli.app import main
 from tests.conftest import SAMPLES
 
 
@@ -268,7 +268,7 @@ def test_an_unknown_step_to_skip_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_progress_lines_say_documents_and_rate() -> None:
-    from cleankit.cli import _ProgressLines
+    from cleankit.cli.clean import _ProgressLines
 
     lines = _ProgressLines("cleaning", every=0.0)
     runner = CliRunner()
@@ -281,8 +281,9 @@ def test_progress_lines_say_documents_and_rate() -> None:
 
 
 def test_the_default_chain_has_the_steps_skip_names() -> None:
-    from cleankit.pipeline import default_chain
-    from cleankit.settings import STEPS, SettingsError
+    from cleankit.core.errors import SettingsError
+    from cleankit.core.settings import STEPS
+    from cleankit.run import default_chain
 
     assert tuple(f.name for f in default_chain().filters) == STEPS
     with pytest.raises(SettingsError, match="did you mean 'strip-rules'"):

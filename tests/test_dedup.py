@@ -7,16 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from cleankit.chain import Chain
-from cleankit.dedup import (
-    DropNearDuplicates,
-    DropRepeatedParagraphs,
-    DropSiteBoilerplate,
-    SiteIndex,
-    jaccard,
-    shingle_hashes,
-)
-from cleankit.document import Document, restore
+from cleankit.core.chain import Chain
+from cleankit.core.document import Document, restore
+from cleankit.filters.minhash import jaccard, shingle_hashes
+from cleankit.filters.near_duplicates import DropNearDuplicates
+from cleankit.filters.paragraphs import DropRepeatedParagraphs
+from cleankit.filters.site_boilerplate import DropSiteBoilerplate, SiteIndex
 from tests.conftest import ROOT, make_doc
 
 LEAD = "Sekretaris Jenderal NATO menyatakan pihaknya setuju memperluas misi pelatihan di Irak untuk membantu pasukan lokal."
@@ -327,7 +323,7 @@ def test_site_index_is_saved_and_reused(tmp_path: Path) -> None:
 
 
 def test_a_file_that_is_not_a_site_index_is_refused(tmp_path: Path) -> None:
-    from cleankit.errors import InputError
+    from cleankit.core.errors import InputError
 
     path = tmp_path / "x.parquet"
     import polars as pl
@@ -436,7 +432,7 @@ def test_an_unknown_keep_policy_is_refused_where_the_filter_is_built() -> None:
 
 
 def test_a_dedup_chain_called_on_one_document_refuses_instead_of_keeping_every_copy() -> None:
-    from cleankit.errors import ObserverError
+    from cleankit.core.errors import ObserverError
 
     chain = Chain((DropNearDuplicates(), DropSiteBoilerplate()))
     with pytest.raises(ObserverError, match="drop-near-duplicates, drop-site-boilerplate must see"):
@@ -444,7 +440,7 @@ def test_a_dedup_chain_called_on_one_document_refuses_instead_of_keeping_every_c
 
 
 def test_no_verdict_outlives_its_run() -> None:
-    from cleankit.errors import ObserverError
+    from cleankit.core.errors import ObserverError
 
     dedup = DropNearDuplicates()
     chain = Chain((dedup,))

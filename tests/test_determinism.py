@@ -5,10 +5,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from cleankit.document import Document
-from cleankit.io import read_documents
-from cleankit.normalize import _ASCII_FTFY_WORK
-from cleankit.pipeline import clean_corpus
+from cleankit.core.document import Document
+from cleankit.filters.normalize import _ASCII_FTFY_WORK
+from cleankit.io.corpus import read_documents
+from cleankit.run import clean_corpus
 from tests.conftest import SAMPLES
 
 
@@ -59,8 +59,8 @@ def test_two_workers_give_the_same_output_and_manifest(tmp_path: Path) -> None:
 
 
 def test_parquet_written_in_batches_equals_one_batch(tmp_path: Path) -> None:
-    from cleankit.io import ParquetParts
-    from cleankit.manifest import SCHEMA
+    from cleankit.io.files import ParquetParts
+    from cleankit.io.manifest import SCHEMA
 
     clean_corpus(read_documents(SAMPLES), tmp_path / "run")
     frame = pl.read_parquet(tmp_path / "run" / "manifest.parquet")

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 import pytest
 
-from cleankit.cli import main
+from cleankit.cli.app import main
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -50,7 +50,7 @@ def test_every_rule_file_is_described_in_rules_readme() -> None:
 
 
 def test_every_manifest_column_is_documented() -> None:
-    from cleankit.manifest import SCHEMA
+    from cleankit.io.manifest import SCHEMA
 
     for column in SCHEMA.names():
         assert f"`{column}`" in README, column
@@ -59,8 +59,8 @@ def test_every_manifest_column_is_documented() -> None:
 def test_the_readme_duckdb_query_runs(tmp_path: Path) -> None:
     import duckdb
 
-    from cleankit.io import read_documents
-    from cleankit.pipeline import clean_corpus
+    from cleankit.io.corpus import read_documents
+    from cleankit.run import clean_corpus
     from tests.conftest import SAMPLES
 
     block = README.split("```sql")[1].split("```")[0]

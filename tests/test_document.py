@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleankit.document import Edit, Span, cut, drop, restore
+from cleankit.core.document import Edit, Span, cut, drop, restore
 from tests.conftest import make_doc
 
 

@@ -8,7 +8,8 @@ import polars as pl
 import pytest
 
 import cleankit
-from cleankit.embed import clean_frame, datasets_map_function
+from cleankit.adapters.hf_datasets import datasets_map_function
+from cleankit.adapters.polars_frames import clean_frame
 from tests.conftest import SAMPLES
 
 RAW = "JAKARTA - Harga beras naik di pasar induk.\nBaca juga: Banjir di Kudus\nStory Code : 77"
@@ -60,7 +61,7 @@ def test_datatrove_step() -> None:
     pytest.importorskip("datatrove", reason="install cleankit[datatrove] for the datatrove adapter")
     from datatrove.data import Document as DatatroveDocument
 
-    from cleankit.datatrove_step import CleankitStep
+    from cleankit.adapters.datatrove_step import CleankitStep
 
     step = CleankitStep()
     docs = [DatatroveDocument(text=RAW, id="a"), DatatroveDocument(text="Story Code : 5", id="b")]
@@ -78,9 +79,9 @@ def test_datatrove_step() -> None:
 
 
 def _failing_chain() -> cleankit.Chain:
-    from cleankit.chain import as_filter
-    from cleankit.document import Document, Outcome
-    from cleankit.errors import DocumentError
+    from cleankit.core.chain import as_filter
+    from cleankit.core.document import Document, Outcome
+    from cleankit.core.errors import DocumentError
 
     def slow_rule(doc: Document) -> Outcome:
         if "slow" in doc.text:

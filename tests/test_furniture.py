@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cleankit.document import Document
-from cleankit.furniture import DropPageFurniture, line_kind
-from cleankit.pipeline import default_chain
+from cleankit.core.document import Document
+from cleankit.filters.furniture import DropPageFurniture, line_kind
+from cleankit.run import default_chain
 from tests.conftest import make_doc
 
 LEAD = "Hujan deras sejak Senin malam merendam dua belas desa di tepi sungai, kata petugas."

@@ -22,7 +22,7 @@ from typing import IO
 import pytest
 
 from cleankit import audit
-from cleankit.outputs import LOCK, RUN_RECORD
+from cleankit.io.outputs import LOCK, RUN_RECORD
 
 TRIALS = 10
 WORDS = [

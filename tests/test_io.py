@@ -8,9 +8,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from cleankit.document import Document
-from cleankit.errors import DocumentError, InputError
-from cleankit.io import atomic_write, read_documents, read_output, write_documents
+from cleankit.core.document import Document
+from cleankit.core.errors import DocumentError, InputError
+from cleankit.io.corpus import read_documents
+from cleankit.io.files import atomic_write
+from cleankit.io.writers import read_output, write_documents
 
 
 def items(path: Path | list[Path], **options: str) -> list[str]:

@@ -6,8 +6,9 @@ import duckdb
 import polars as pl
 import pytest
 
-from cleankit.errors import InputError
-from cleankit.manifest import PROVENANCE_COLUMNS, SCHEMA, read_manifest, scan_manifest
+from cleankit.core.errors import InputError
+from cleankit.core.provenance import PROVENANCE_COLUMNS
+from cleankit.io.manifest import SCHEMA, read_manifest, scan_manifest
 
 
 def test_schema_is_exactly_the_declared_one(sample_run: Path) -> None:
@@ -17,8 +18,8 @@ def test_schema_is_exactly_the_declared_one(sample_run: Path) -> None:
 
 def test_provenance_columns_are_typed(sample_run: Path) -> None:
     manifest = read_manifest(sample_run / "manifest.parquet")
-    for column, dtype in PROVENANCE_COLUMNS.items():
-        assert manifest.schema[column] == dtype()
+    for column, kind in PROVENANCE_COLUMNS.items():
+        assert manifest.schema[column] == (pl.Boolean() if kind is bool else pl.String())
     assert manifest.filter(pl.col("machine_translated")).get_column("doc_id").to_list() == [
         "voi-en-5521"
     ]

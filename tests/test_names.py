@@ -6,10 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from cleankit.errors import RuleError
-from cleankit.names import NameTable, load_names, name_key, person_names, same_outlet_key
-from cleankit.pipeline import default_chain
-from cleankit.rules import StripRules, load_rules
+from cleankit.core.errors import RuleError
+from cleankit.filters.names import NameTable, load_names, name_key, person_names, same_outlet_key
+from cleankit.filters.rules import load_rules
+from cleankit.filters.strip_rules import StripRules
+from cleankit.run import default_chain
 from tests.conftest import make_doc
 
 

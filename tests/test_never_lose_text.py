@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from cleankit.chain import Chain, as_filter
-from cleankit.document import Document, Outcome, Span, cut
-from cleankit.io import read_documents
-from cleankit.normalize import FixText, SplitGluedSentences
-from cleankit.pipeline import clean_text
-from cleankit.settings import Settings
+from cleankit.core.chain import Chain, as_filter
+from cleankit.core.document import Document, Outcome, Span, cut
+from cleankit.core.settings import Settings
+from cleankit.filters.normalize import FixText, SplitGluedSentences
+from cleankit.io.corpus import read_documents
+from cleankit.run import clean_text
 from tests.conftest import make_doc
 
 PAGE = (
@@ -185,7 +185,7 @@ def test_a_cut_at_the_seam_of_two_glued_words_is_no_cut_inside_a_word() -> None:
 
 
 def test_max_removal_is_validated() -> None:
-    from cleankit.errors import SettingsError
+    from cleankit.core.errors import SettingsError
 
     with pytest.raises(SettingsError, match="max_removal"):
         Settings(max_removal=0.0)
@@ -215,10 +215,10 @@ def test_held_back_edits_are_counted_by_audit_summary_and_shown_in_the_report(
 ) -> None:
     from click.testing import CliRunner
 
-    from cleankit.audit import summarize
-    from cleankit.cli import main
-    from cleankit.manifest import read_manifest
-    from cleankit.report import render_report
+    from cleankit.audit.report import render_report
+    from cleankit.audit.summary import summarize
+    from cleankit.cli.app import main
+    from cleankit.io.manifest import read_manifest
 
     body = " ".join(["Warga desa membangun jembatan bambu baru di atas sungai."] * 8)
     corpus = tmp_path / "in.jsonl"

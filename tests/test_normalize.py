@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from cleankit.document import restore
-from cleankit.normalize import (
-    DropRepeatedHeadline,
+from cleankit.core.document import restore
+from cleankit.filters.headline import DropRepeatedHeadline
+from cleankit.filters.normalize import (
     FixText,
     NormalizeWhitespace,
     RepairStrayLetters,

@@ -15,10 +15,10 @@ import pytest
 from click.testing import CliRunner
 
 from cleankit import audit
-from cleankit.cli import main
-from cleankit.io import read_output_pairs
-from cleankit.manifest import read_manifest
-from cleankit.outputs import COMMIT, LOCK, RUN_RECORD, finish_interrupted_commit
+from cleankit.cli.app import main
+from cleankit.io.manifest import read_manifest
+from cleankit.io.outputs import COMMIT, LOCK, RUN_RECORD, finish_interrupted_commit
+from cleankit.io.writers import read_output_pairs
 
 ARTICLE = (
     "Pemerintah kota meresmikan jembatan baru di atas sungai pada Senin pagi. "
@@ -99,15 +99,15 @@ def test_a_failure_during_the_run_leaves_the_earlier_pair(
     assert _clean(_corpus(tmp_path / "a.jsonl", "alpha"), out)[0] == 0
     before = _snapshot(out)
 
-    import cleankit.pipeline
+    import cleankit.run
 
-    real = cleankit.pipeline.write_documents
+    real = cleankit.run.write_documents
 
     def full_disk(docs: object, path: object) -> int:
         real(docs, path)  # type: ignore[arg-type]
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(cleankit.pipeline, "write_documents", full_disk)
+    monkeypatch.setattr(cleankit.run, "write_documents", full_disk)
     code, output = _clean(_corpus(tmp_path / "b.jsonl", "beta"), out)
     assert code == 1
     [line] = [line for line in output.splitlines() if line.startswith("Error")]
@@ -180,18 +180,18 @@ def test_permission_denied_on_the_output_folder_is_one_line_even_as_root(
 def test_an_unreadable_input_is_an_error_row_even_as_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import cleankit.io
+    import cleankit.io.formats
 
     locked = _corpus(tmp_path / "locked.jsonl", "alpha")
     readable = _corpus(tmp_path / "fine.jsonl", "beta")
-    real_open = cleankit.io._open_lines
+    real_open = cleankit.io.formats._open_lines
 
     def denied(path: Path) -> object:
         if path.name == "locked.jsonl":
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         return real_open(path)
 
-    monkeypatch.setattr(cleankit.io, "_open_lines", denied)
+    monkeypatch.setattr(cleankit.io.formats, "_open_lines", denied)
     result = CliRunner().invoke(
         main, ["clean", str(locked), str(readable), "-o", str(tmp_path / "out")]
     )

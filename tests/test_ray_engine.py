@@ -11,8 +11,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from cleankit.io import read_documents
-from cleankit.pipeline import clean_corpus
+from cleankit.io.corpus import read_documents
+from cleankit.run import clean_corpus
 from tests.conftest import SAMPLES
 
 

@@ -13,10 +13,10 @@ import polars as pl
 import pytest
 from click.testing import CliRunner
 
-from cleankit.cli import main
-from cleankit.errors import SettingsError
-from cleankit.manifest import read_manifest
-from cleankit.settings import Settings
+from cleankit.cli.app import main
+from cleankit.core.errors import SettingsError
+from cleankit.core.settings import Settings
+from cleankit.io.manifest import read_manifest
 
 
 def _clean(tmp_path: Path, *inputs: Path, extra: tuple[str, ...] = ()) -> tuple[int, str]:
@@ -100,7 +100,7 @@ def test_rule_timeout_must_be_a_finite_positive_number(value: float) -> None:
 
 
 def test_made_up_ids_are_unique_per_path_relative_to_the_input(tmp_path: Path) -> None:
-    from cleankit.io import read_documents
+    from cleankit.io.corpus import read_documents
 
     root = tmp_path / "in"
     for folder in ("a", "b"):
@@ -227,9 +227,9 @@ def test_a_page_whose_bytes_break_its_declared_charset_is_an_error_row(tmp_path:
 
 
 def test_a_corpus_too_large_for_memory_is_refused_before_any_work(tmp_path: Path) -> None:
-    from cleankit.errors import CapacityError
-    from cleankit.io import read_documents
-    from cleankit.pipeline import DEDUP_BYTES_PER_DOCUMENT, check_memory
+    from cleankit.core.errors import CapacityError
+    from cleankit.io.corpus import read_documents
+    from cleankit.run import DEDUP_BYTES_PER_DOCUMENT, check_memory
 
     corpus = tmp_path / "in.jsonl"
     corpus.write_text("".join(f'{{"text": "x{n}"}}\n' for n in range(1000)), encoding="utf-8")

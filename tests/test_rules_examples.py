@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from cleankit.rules import Example, Rule, example_problem, load_rules
+from cleankit.filters.rule_model import Example, Rule
+from cleankit.filters.rules import load_rules
+from cleankit.filters.strip_rules import example_problem
 
 RULES = load_rules().rules
 CASES = [

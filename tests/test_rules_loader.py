@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from cleankit.errors import RuleError
-from cleankit.rules import Rule, load_rules
+from cleankit.core.errors import RuleError
+from cleankit.filters.rule_model import Rule
+from cleankit.filters.rules import load_rules
 
 GOOD = """[[rule]]
 id = "story-code-line"
@@ -129,9 +130,9 @@ def test_missing_path(tmp_path: Path) -> None:
 
 
 def test_a_hostile_rule_times_out_instead_of_hanging(tmp_path: Path) -> None:
-    from cleankit.document import Document
-    from cleankit.errors import DocumentError
-    from cleankit.rules import StripRules
+    from cleankit.core.document import Document
+    from cleankit.core.errors import DocumentError
+    from cleankit.filters.strip_rules import StripRules
 
     hostile = GOOD.replace(
         "(?m)^Story Code : (?P<story_code>\\d+)$", "(?P<story_code>(?:a|aa)+c)|(?:a*)*b"
@@ -177,7 +178,7 @@ def test_the_timeout_given_to_load_rules_is_the_one_the_examples_run_under(
 def test_rules_check_runs_the_examples_under_the_configured_rule_timeout(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from cleankit.cli import main
+    from cleankit.cli.app import main
 
     config = tmp_path / "settings.toml"
     config.write_text("rule_timeout = 0.05\n", encoding="utf-8")
@@ -189,7 +190,7 @@ def test_rules_check_runs_the_examples_under_the_configured_rule_timeout(tmp_pat
 
 def _assert_finds_only_the_story_code(rule: Rule) -> None:
     """A prefiltered rule still finds its match, and nothing where the prefilter fails."""
-    from cleankit.rules import rule_spans
+    from cleankit.filters.strip_rules import rule_spans
 
     assert [s.rule for s, _ in rule_spans(rule, "Story Code : 5\nBody.", timeout=1.0)] == [
         "story-code-line"

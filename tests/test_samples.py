@@ -7,8 +7,9 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from cleankit.io import read_documents, read_output
-from cleankit.pipeline import clean_corpus
+from cleankit.io.corpus import read_documents
+from cleankit.io.writers import read_output
+from cleankit.run import clean_corpus
 from tests.conftest import SAMPLES
 
 WITHOUT = {

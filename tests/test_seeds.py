@@ -12,8 +12,9 @@ import polars as pl
 import pytest
 import regex
 
-from cleankit.io import read_documents, read_output
-from cleankit.pipeline import clean_corpus
+from cleankit.io.corpus import read_documents
+from cleankit.io.writers import read_output
+from cleankit.run import clean_corpus
 
 # Per seed: junk that must be gone (and is excluded from the reporting check), text that must be
 # there, and provenance the manifest must record.

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from cleankit.document import Document
-from cleankit.rules import StripRules, load_rules
-from cleankit.sites import publisher_host, site_of, spelled_site_name
+from cleankit.core.document import Document
+from cleankit.core.sites import publisher_host, site_of, spelled_site_name
+from cleankit.filters.rules import load_rules
+from cleankit.filters.strip_rules import StripRules
 
 
 @pytest.mark.parametrize(

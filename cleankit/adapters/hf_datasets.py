@@ -1,0 +1,51 @@
+"""A map function for Hugging Face ``datasets`` (``Dataset.map(..., batched=True)``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from cleankit.adapters.columns import outcome_columns
+from cleankit.core.chain import Chain
+from cleankit.core.document import Document
+from cleankit.core.provenance import PROVENANCE_COLUMNS
+from cleankit.run import default_chain
+
+
+def datasets_map_function(
+    *, column: str = "text", chain: Chain | None = None
+) -> Callable[[Mapping[str, list[Any]]], dict[str, list[Any]]]:
+    """A function for ``datasets.Dataset.map(fn, batched=True)``.
+
+    It rewrites ``column`` with the cleaned text ("" for dropped documents, the text as it was
+    for documents that failed) and adds ``cleankit_status``, ``cleankit_error`` and
+    ``cleankit_edits`` (JSON) plus one ``cleankit_<column>`` per provenance column. Each batch
+    is cleaned on its own, so corpus-level dedup is left out: run ``cleankit clean`` for that. Follow with ``.filter(lambda r: r["cleankit_status"] == "kept")``.
+    """
+    chain = chain or default_chain(corpus_level=False)
+
+    def clean_batch(batch: Mapping[str, list[Any]]) -> dict[str, list[Any]]:
+        out: dict[str, list[Any]] = {column: [], "cleankit_status": [], "cleankit_edits": []}
+        for name in PROVENANCE_COLUMNS:
+            out[f"cleankit_{name}"] = []
+        out["cleankit_error"] = []
+        for number, text in enumerate(batch[column]):
+            doc = Document(id=str(number), text=text or "")
+            # One document that fails (a rule past its timeout) is an error row, as in a run,
+            # not an exception that ends the host's whole map; its text stays as it was.
+            record = chain.record(doc)
+            fields = outcome_columns(record)
+            if record.error is not None:
+                out[column].append(doc.text)
+            else:
+                out[column].append(record.current.text if record.current is not None else "")
+            out["cleankit_status"].append(fields["status"])
+            out["cleankit_error"].append(fields["error"])
+            out["cleankit_edits"].append(json.dumps(fields["edits"], ensure_ascii=False))
+            for name in PROVENANCE_COLUMNS:
+                value = fields[name]
+                out[f"cleankit_{name}"].append(None if value is None else str(value))
+        return out
+
+    return clean_batch

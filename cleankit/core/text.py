@@ -1,0 +1,120 @@
+"""Small text helpers shared by filters: paragraphs, removal extents, word normalisation.
+
+A paragraph is a non-empty line. Scraped news comes both with blank lines between paragraphs
+and without; treating each line as a paragraph works for both and never merges two paragraphs.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from cleankit.core.document import Span
+
+__all__ = [
+    "LONG_PROSE_WORDS",
+    "PROSE_ENDS",
+    "PROSE_WORDS",
+    "Paragraph",
+    "block_extent",
+    "letter_words",
+    "normalize_key",
+    "paragraphs",
+    "reads_as_prose",
+    "trim_overlaps",
+    "words",
+]
+
+_LINE = re.compile(r"[^\n]+")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_DIGIT = re.compile(r"\d")
+_SPACE = re.compile(r"\s+")
+_LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+#: How a sentence ends: a full stop, a question or exclamation mark, a closing quote or bracket.
+PROSE_ENDS = (".", "!", "?", '"', "”", "’", ")", "»", "…")
+
+#: A line of reporting has at least this many words and ends like a sentence ...
+PROSE_WORDS = 8
+#: ... or has this many, whatever its end (a long sentence cut by the excerpt is still prose).
+LONG_PROSE_WORDS = 20
+
+
+class Paragraph(NamedTuple):
+    """A non-empty line: its position in the document and its text."""
+
+    number: int
+    start: int
+    end: int
+    text: str
+
+
+def paragraphs(text: str) -> list[Paragraph]:
+    """Non-blank lines with their offsets; blank and whitespace-only lines are separators."""
+    found: list[Paragraph] = []
+    for match in _LINE.finditer(text):
+        if match.group().strip():
+            found.append(Paragraph(len(found), match.start(), match.end(), match.group()))
+    return found
+
+
+def block_extent(text: str, start: int, end: int) -> tuple[int, int]:
+    """Extend ``[start, end)`` to whole lines plus one side's separator.
+
+    The following line breaks go with the block; a block at the end of the text takes the
+    preceding ones instead, so removing it leaves neither a gap nor a dangling newline.
+    """
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", max(end - 1, start))
+    if line_end == -1:
+        line_end = len(text)
+    after = line_end
+    while after < len(text) and text[after] in "\n \t\r":
+        after += 1
+    if after < len(text):
+        return line_start, after
+    before = line_start
+    while before > 0 and text[before - 1] in "\n \t\r":
+        before -= 1
+    return before, len(text)
+
+
+def trim_overlaps(spans: list[Span]) -> list[Span]:
+    """Adjacent removed lines can share a separator; keep each character in one span."""
+    trimmed: list[Span] = []
+    for span in sorted(spans):
+        if trimmed and span.start < trimmed[-1].end:
+            span = span._replace(start=trimmed[-1].end)
+            if span.start >= span.end:
+                continue
+        trimmed.append(span)
+    return trimmed
+
+
+def letter_words(text: str) -> list[str]:
+    """Words as written, each opening with a letter: numbers, dates and counters are not words
+    when the question is whether a line reads as a sentence."""
+    return _LETTER_WORD.findall(text)
+
+
+def reads_as_prose(body: str, count: int, ends: tuple[str, ...]) -> bool:
+    """Whether a line of ``count`` words reads as reporting: long enough, and ending with one of
+    ``ends`` (each caller's sentence ends) or long anyway. Datelines, leads, the furniture
+    filter's prose lines and the repeat filter's body paragraphs all use this one test."""
+    return count >= PROSE_WORDS and (body.rstrip().endswith(ends) or count >= LONG_PROSE_WORDS)
+
+
+def words(text: str) -> list[str]:
+    """Casefolded word tokens, punctuation dropped: the unit of shingles and comparisons."""
+    return _WORD.findall(text.casefold())
+
+
+def normalize_key(text: str, *, mask_digits: bool = False) -> str:
+    """A comparison key: casefolded words joined by spaces, digits optionally masked to 0."""
+    key = " ".join(words(text))
+    return _DIGIT.sub("0", key) if mask_digits else key
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of whitespace to one space, ends stripped."""
+    return _SPACE.sub(" ", text).strip()

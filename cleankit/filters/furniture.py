@@ -1,0 +1,194 @@
+"""Page furniture found by the shape of lines, not by their spelling.
+
+Scraped pages wrap the article in lines that are not prose: menus, section labels, "latest"
+lists, share and comment widgets, time stamps and view counters, tag lists. They are told from
+prose the way jusText tells boilerplate blocks from content, but on text lines: how many words
+a line has, how many of them are stopwords of the document's language, whether it ends like a
+sentence, and whether it has the shape of a date, a counter, an address or a menu. Position
+decides how sure we are: above the first prose line (the page header) and below the last one
+(the footer) short non-prose lines are furniture; between prose lines only lines whose shape
+alone says "metadata" go, since a short line inside the article is a heading or a list item.
+The last line before the first prose line is kept when it could be the headline. Text that
+trafilatura extracted from HTML is left alone: it already dropped the furniture with the DOM.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex as re
+
+from cleankit.core.document import Document, Outcome, Span, cut
+from cleankit.core.text import (
+    PROSE_ENDS,
+    Paragraph,
+    block_extent,
+    letter_words,
+    paragraphs,
+    reads_as_prose,
+    trim_overlaps,
+)
+
+__all__ = ["DropPageFurniture", "line_kind"]
+
+# Month names and their usual short forms in the languages of the stoplists (id, ms, en, es,
+# fr, de, pt, it, nl); a short form must end the word ("Des" and "Des." count, "Desa" does not).
+_MONTHS = (
+    r"(?:januari|january|janvier|januar|enero|janeiro|gennaio|februari|february|février|februar|"
+    r"febrero|fevereiro|febbraio|maret|mac|march|mars|märz|marzo|março|maart|april|avril|abril|"
+    r"aprile|mei|may|mai|mayo|maio|maggio|juni|jun|june|juin|junio|junho|giugno|juli|jul|july|"
+    r"julai|juillet|julio|julho|luglio|agustus|ogos|august|août|agosto|augustus|september|"
+    r"septembre|septiembre|setembro|settembre|oktober|october|octobre|octubre|outubro|ottobre|"
+    r"november|novembre|noviembre|novembro|desember|disember|december|décembre|dezember|"
+    r"diciembre|dezembro|dicembre|jan|feb|mar|apr|agu|ags|aug|sep|sept|okt|oct|nov|des|dec)"
+    r"\.?(?!\p{L})"
+)
+# A stamp: dates, times and the words that label them, with little else on the line.
+_DATE = re.compile(
+    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}[:.h]\d{2}\b|\b\d{4}-\d{2}(?:-\d{2})?\b"
+    rf"|\b\d{{1,2}}\.?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
+# How long ago, in the languages of the stoplists: "2 days ago", "3 jam lalu", "hace 2 horas";
+# also glued to the outlet before it ("The Guardian2 days ago").
+_AGO = re.compile(
+    r"(?<!\d)\d{1,3}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|(?<!\d)\d{1,3}\s+(?:detik|menit|minit|jam|hari|minggu|bulan|tahun)\s+(?:yang\s+)?lalu\b"
+    r"|\bhace\s+\d{1,3}\s+\p{L}+|\bil y a\s+\d{1,3}\s+\p{L}+|\bhá\s+\d{1,3}\s+\p{L}+"
+    r"|\bvor\s+\d{1,3}\s+(?:Sekunden|Minuten|Stunden|Tagen|Wochen|Monaten|Jahren)\b"
+    r"|(?<!\d)\d{1,3}\s+(?:minuti|ore|giorni|settimane|mesi|anni)\s+fa\b"
+    r"|(?<!\d)\d{1,3}\s+(?:minuten|uur|dagen|weken|maanden|jaar)\s+geleden\b",
+    re.IGNORECASE,
+)
+# A date's label whose date was lost: "Posted on", "Updated", "Diterbitkan".
+_DATE_LABEL = re.compile(
+    r"^(?:posted|published|updated|last updated|diterbitkan|diperbarui|dipublikasikan|"
+    r"dikemas ?kini|publicado|actualizado|atualizado|publié|mis à jour|veröffentlicht|"
+    r"aktualisiert|pubblicato|aggiornato|gepubliceerd|bijgewerkt)"
+    r"(?:\s+(?:on|at|el|le|am|em|pada|il|op))?\s*:?$",
+    re.IGNORECASE,
+)
+_COUNTER = re.compile(r"^[\d.,]+\s*[KkMmJjRrBb]?\+?(?:\s+\p{L}+){0,3}$")
+_ADDRESS = re.compile(r"https?://|www\.|\S+@\S+\.\S+|(?:^|\s)[@#]\w+")
+_MENU_SEPARATORS = re.compile(r"\s[|•·/›»>]\s|\s\|\s?|\s?\|\s")
+_SENTENCE_INSIDE = re.compile(r"\p{Ll}[.!?][\"”’)]?\s")
+_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+
+@lru_cache(maxsize=32)
+def _stopwords(language: str | None) -> frozenset[str]:
+    """Stopwords of a language from stopwordsiso (ISO 639-1 codes); empty when unknown."""
+    if not language:
+        return frozenset()
+    import stopwordsiso
+
+    if not stopwordsiso.has_lang(language):
+        return frozenset()
+    return frozenset(stopwordsiso.stopwords(language))
+
+
+def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
+    """Classify one line: ("prose" | "title" | "stamp" | "menu" | "address" | "short" | "other",
+    evidence)."""
+    body = text.strip()
+    words = letter_words(body)
+    count = len(words)
+    ends = body.endswith(PROSE_ENDS)
+    if " " not in body and body.count("/") >= 2:
+        return "address", "a path or address without spaces"
+    if reads_as_prose(body, count, PROSE_ENDS):
+        if all(w[0].isupper() for w in words):
+            # Every word capitalised, articles too: a headline in title case that ends like a
+            # sentence ("..., Kenapa BMKG Tak Beri Peringatan Dini?"). It is not the lead.
+            return "title", f"{count} words, every one capitalised"
+        if stopwords and count >= 12:
+            share = sum(w.casefold() in stopwords for w in words) / count
+            if share < 0.08:
+                return "other", f"{count} words but {share:.0%} stopwords (a list, not prose)"
+        return "prose", f"{count} words"
+    if _COUNTER.match(body):
+        return "stamp", "a number with at most a few words (a counter)"
+    if _DATE_LABEL.match(body):
+        return "stamp", "a date's label without its date"
+    dates = _DATE.findall(body) or _AGO.findall(body)
+    if dates and count <= 10 and not ends:
+        return "stamp", "a date or time with few words"
+    if dates and count <= 6:
+        return "stamp", "a date or time with few words"
+    if len(_MENU_SEPARATORS.findall(body)) >= 2 and count <= 20:
+        return "menu", "short items between separators (a menu or breadcrumb)"
+    if _ADDRESS.search(body) and count <= 8:
+        return "address", "an address, handle or hashtag with few words"
+    if _EMOJI.search(body) and count <= 8:
+        return "short", "emoji on a short line"
+    if count <= 7 and not ends and not _SENTENCE_INSIDE.search(body):
+        return "short", f"{count} word{'s' if count != 1 else ''}, no sentence punctuation"
+    return "other", "not prose"
+
+
+@dataclass(frozen=True)
+class DropPageFurniture:
+    """Remove lines that are page furniture: above the first prose line, below the last, and
+    metadata stamps anywhere. Every removal names its evidence in the edit's ``why``."""
+
+    name: str = "drop-page-furniture"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Classify each line, find the prose region, cut what is furniture by position and shape."""
+        if doc.meta.get("extractor") == "trafilatura":
+            # trafilatura already separated the article from the page with the DOM in hand:
+            # far better evidence than line shapes, which here would only cut article lists.
+            return Outcome(doc=doc)
+        found = paragraphs(doc.text)
+        if len(found) < 2:
+            return Outcome(doc=doc)
+        stopwords = _stopwords(doc.language)
+        kinds = [line_kind(p.text, stopwords) for p in found]
+        prose = [i for i, (kind, _) in enumerate(kinds) if kind == "prose"]
+        if not prose:
+            return Outcome(doc=doc)
+        first, last = prose[0], prose[-1]
+        headline = _headline_index(found, kinds, first)
+        spans: list[Span] = []
+        for i, (kind, evidence) in enumerate(kinds):
+            if kind == "prose" or i == headline:
+                continue
+            where = "before the lead" if i < first else "after the article" if i > last else ""
+            title = doc.meta.get("title")
+            if title and found[i].text.strip() == str(title).strip():
+                continue  # the document's own title is its headline, not furniture
+            if kind == "short" and i < first and len(letter_words(found[i].text)) > 4:
+                continue  # above the lead a line of 5+ words may be the headline or a standfirst
+            if where and kind in ("stamp", "menu", "address", "short"):
+                why = f"page furniture {where}: {evidence}"
+            elif (
+                kind == "stamp"
+                and len(letter_words(found[i].text)) <= 4
+                and _between_prose(i, kinds)
+            ):
+                why = f"metadata line inside the article: {evidence}"
+            else:
+                continue
+            start, end = block_extent(doc.text, found[i].start, found[i].end)
+            spans.append(Span(start, end, kind, "", why))
+        return cut(doc, trim_overlaps(spans), step=self.name)
+
+
+def _headline_index(
+    found: Sequence[Paragraph], kinds: Sequence[tuple[str, str]], first: int
+) -> int | None:
+    """The headline: the nearest line above the lead with 4+ words that is not a stamp or menu
+    (it may be separated from the lead by a byline or a date)."""
+    for i in range(first - 1, max(-1, first - 5), -1):
+        kind = kinds[i][0]
+        if kind in ("stamp", "menu", "address"):
+            continue
+        if len(letter_words(found[i].text)) >= 4:
+            return i
+    return None
+
+
+def _between_prose(i: int, kinds: Sequence[tuple[str, str]]) -> bool:
+    return any(k == "prose" for k, _ in kinds[:i]) and any(k == "prose" for k, _ in kinds[i + 1 :])

@@ -1,0 +1,224 @@
+"""Repeated paragraphs inside one document, and documents left empty."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from cleankit.core.document import Document, Outcome, Span, cut, drop
+from cleankit.core.text import (
+    LONG_PROSE_WORDS,
+    Paragraph,
+    block_extent,
+    normalize_key,
+    paragraphs,
+    reads_as_prose,
+    trim_overlaps,
+)
+from cleankit.filters.headline import headline_of
+from cleankit.filters.minhash import Hashes, UnionFind, jaccard, shingle_hashes
+
+#: Paragraphs shorter than this are labels, headings, list items: repeated by design.
+_STRUCTURE_WORDS = 8
+#: A line of this many words said again right below itself is pasted, list item or not (a
+#: listing's "• Title" over "Title"); a few more words may trail the copy ("Title 150 150").
+_ADJACENT_WORDS = 4
+_ADJACENT_EXTRA = 3
+_LIST_ITEM = re.compile(
+    r"^\s*(?:[-–—•·*▪●◦►»✓✔]|\d{1,3}[.)]|\(?[a-z]\))\s|^[^\W\d_][^\W\d]{1,29}(?: [^\W\d]+){0,3}:\s"
+)
+_TERMINAL = (".", "!", "?", '"', "”", "’", ")", "»")
+
+
+@dataclass(frozen=True)
+class DropRepeatedParagraphs:
+    """Remove paragraphs that are junk copies of another: a headline, lead, caption or teaser.
+
+    Pages repeat some lines by design, and those stay: short lines (labels, list items, table
+    headers), questions, lines inside a run of short lines, table rows, and headings (lines
+    that do not end like a sentence) outside the page header. Of a set of exact or near copies
+    the one inside the article body survives (the copy with the most prose neighbours; the
+    first on a tie), so a teaser or subtitle goes and the body paragraph stays; of a headline
+    (copies that do not read as prose) the first stays and the one pasted again goes. A shorter
+    paragraph contained in a longer one goes only when it sits in the page header, at most
+    three paragraphs before it (a caption or standfirst repeating the lead); a pull quote or
+    a summary inside the body stays. A line of four or more words said again right below
+    itself in another form (a list item's words as a plain line, or with up to three words
+    trailing) is pasted; the lower copy goes. Every pair is compared
+    with exact shingle sets: there are few paragraphs, and exact is cheaper than signatures.
+    """
+
+    threshold: float = 0.8
+    shingle_size: int = 5
+    min_words: int = 5
+    name: str = "drop-repeated-paragraphs"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Group the copies, keep the body copy of each group, cut the rest."""
+        found = paragraphs(doc.text)
+        if len(found) < 2:
+            return Outcome(doc=doc)
+        headline = headline_of(doc)
+        keys = [normalize_key(p.text) for p in found]
+        counts = [len(k.split()) for k in keys]
+        prose = [reads_as_prose(p.text, n, _TERMINAL) for p, n in zip(found, counts, strict=True)]
+        first_prose = prose.index(True) if True in prose else len(found)
+        fixed = [
+            self._structure(i, found, counts, in_header=i < first_prose) for i in range(len(found))
+        ]
+        sets = [
+            None
+            if fixed[i] or counts[i] < self.min_words
+            else shingle_hashes(p.text, self.shingle_size)
+            for i, p in enumerate(found)
+        ]
+        shared = _shared(sets)
+        reasons: dict[int, tuple[str, str]] = {}
+        for group in self._copies(keys, sets, shared, fixed):
+            a = min(group)
+            if not any(prose[i] for i in group) or (a == 0 and counts[a] < LONG_PROSE_WORDS):
+                # A headline (even one ending in "!"): the first copy is the title, a later
+                # one the paste.
+                keeper = a
+            else:
+                keeper = max(group, key=lambda i: (_prose_neighbours(i, prose), -i))
+            if not _pasted(group, keeper, first_prose):
+                continue
+            for i in group:
+                if i != keeper:
+                    reasons[i] = self._copy_reason(i, keeper, keys, sets)
+        for i in range(1, len(found)):
+            if i in reasons or i - 1 in reasons or counts[i - 1] < _ADJACENT_WORDS:
+                continue
+            if found[i].text.strip() == found[i - 1].text.strip():
+                continue  # the same line twice, in the same form, is a list or a refrain
+            if not keys[i].startswith(keys[i - 1]):
+                continue
+            extra = keys[i][len(keys[i - 1]) :]
+            if extra[:1] not in ("", " ") or len(extra.split()) > _ADJACENT_EXTRA:
+                continue  # another word that merely starts alike, or a longer line
+            why = f"the words of paragraph {i - 1}, right above it, pasted again"
+            reasons[i] = ("adjacent-copy", why + (f" with {extra.strip()!r}" if extra else ""))
+        for i, mine in enumerate(sets):
+            if i in reasons or mine is None or not shared[i] or (i == 0 and headline):
+                continue
+            if i > first_prose:
+                break  # inside the body a contained copy is a pull quote or a summary: it stays
+            for j in range(i + 1, min(i + 4, len(sets))):
+                other = sets[j]
+                if other is None or other.size <= mine.size or j in reasons:
+                    continue
+                common = np.intersect1d(mine, other, assume_unique=True).size
+                if common / mine.size >= self.threshold:
+                    why = f"contained in paragraph {j} (containment {common / mine.size:.2f})"
+                    reasons[i] = ("contained", why)
+                    break
+        spans = []
+        for i, (rule, why) in sorted(reasons.items()):
+            start, end = block_extent(doc.text, found[i].start, found[i].end)
+            spans.append(Span(start, end, rule, "", why))
+        return cut(doc, trim_overlaps(spans), step=self.name)
+
+    @staticmethod
+    def _structure(
+        i: int, found: Sequence[Paragraph], counts: Sequence[int], *, in_header: bool
+    ) -> bool:
+        text = found[i].text.strip()
+        if counts[i] < _STRUCTURE_WORDS or text.endswith("?") or _LIST_ITEM.match(text):
+            return True
+        if "|" in text or "\t" in text:
+            return True
+        short_before = i > 0 and counts[i - 1] < _STRUCTURE_WORDS
+        short_after = i + 1 < len(found) and counts[i + 1] < _STRUCTURE_WORDS
+        if short_before and short_after:
+            return True
+        return not text.endswith(_TERMINAL) and not in_header and counts[i] < LONG_PROSE_WORDS
+
+    def _copies(
+        self,
+        keys: Sequence[str],
+        sets: Sequence[Hashes | None],
+        shared: Sequence[bool],
+        fixed: Sequence[bool],
+    ) -> list[list[int]]:
+        """Groups of paragraphs that are exact or near copies of each other (structure excluded)."""
+        groups = UnionFind(len(keys))
+        first_of: dict[str, int] = {}
+        for i, key in enumerate(keys):
+            if not key or fixed[i]:
+                continue
+            if key in first_of:
+                groups.union(first_of[key], i)
+            else:
+                first_of[key] = i
+        for i, mine in enumerate(sets):
+            if mine is None or not shared[i]:
+                continue
+            for j in range(i):
+                other = sets[j]
+                if other is not None and jaccard(mine, other) >= self.threshold:
+                    groups.union(j, i)
+        members: dict[int, list[int]] = {}
+        for i in range(len(keys)):
+            members.setdefault(groups.find(i), []).append(i)
+        return [g for g in members.values() if len(g) > 1]
+
+    @staticmethod
+    def _copy_reason(
+        i: int, keeper: int, keys: Sequence[str], sets: Sequence[Hashes | None]
+    ) -> tuple[str, str]:
+        if keys[i] == keys[keeper]:
+            return "exact-repeat", f"repeats paragraph {keeper} (jaccard 1.00)"
+        mine, other = sets[i], sets[keeper]
+        similarity = jaccard(mine, other) if mine is not None and other is not None else 0.0
+        return (
+            "near-repeat",
+            f"near-duplicate of paragraph {keeper} (jaccard {similarity:.2f})",
+        )
+
+
+def _pasted(group: Sequence[int], keeper: int, first_prose: int) -> bool:
+    """Whether copies look pasted (junk) rather than repeated by design.
+
+    A headline, lead or teaser is pasted near the top: both copies in the page header, side
+    by side, or a header copy of a line whose keeper sits further down in the body. A line
+    repeated three times or more, or a header line repeated far below it where the later copy
+    is not the body's, is the page's own structure (a meal plan's recurring rows, a refrain, a
+    question put to each interviewee, a call to action that opens and closes a review).
+    """
+    header = first_prose + 1
+    if len(group) > 2:
+        return all(i <= header + 1 for i in group)
+    a, b = sorted(group)
+    return b <= header + 1 or b - a <= 2 or (a <= header and keeper == b)
+
+
+def _prose_neighbours(i: int, prose: Sequence[bool]) -> int:
+    return int(i > 0 and prose[i - 1]) + int(i + 1 < len(prose) and prose[i + 1])
+
+
+def _shared(sets: Sequence[Hashes | None]) -> list[bool]:
+    """For each shingle set, whether any of its shingles occurs in another set: one np.unique
+    over all of them instead of a comparison per pair, since most paragraphs share nothing."""
+    present = [s for s in sets if s is not None and s.size]
+    if len(present) < 2:
+        return [False] * len(sets)
+    values, counts = np.unique(np.concatenate(present), return_counts=True)
+    repeated = values[counts > 1]
+    return [s is not None and bool(np.isin(s, repeated, assume_unique=True).any()) for s in sets]
+
+
+@dataclass(frozen=True)
+class DropEmpty:
+    """Drop documents that cleaning left empty, so that no empty record reaches the output."""
+
+    name: str = "drop-empty"
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Keep documents with any non-space character."""
+        if doc.text.strip():
+            return Outcome(doc=doc)
+        return drop(doc, step=self.name, rule="empty", why="no text left after cleaning")

@@ -1,0 +1,340 @@
+"""Loading rule files (TOML data in rules/) into validated rules.
+
+Everything is validated before any text is touched, and every problem names the file, the line
+and the cause.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import regex
+
+from cleankit.core.errors import RuleError, did_you_mean
+from cleankit.core.provenance import PROVENANCE_COLUMNS
+from cleankit.filters.names import (
+    load_names,
+)
+from cleankit.filters.rule_model import POSITIONS, SCOPES, Example, Rule, has_cue
+from cleankit.filters.strip_rules import RuleSet
+
+_RULE_FIELDS = {
+    "id": True,
+    "version": True,
+    "description": True,
+    "pattern": True,
+    "scope": True,
+    "language": True,
+    "provides": False,
+    "sets": False,
+    "source": False,
+    "first_lines": False,
+    "last_lines": False,
+    "position": False,
+    "requires": False,
+    "cues": False,
+    "example": True,
+}
+_EXAMPLE_FIELDS = {"text": True, "expect": True, "provenance": False, "note": False, "xfail": False}
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def builtin_rules_dir() -> Path:
+    """The shipped rules: inside the wheel (``cleankit/_rules``) or ``rules/`` in a checkout."""
+    package = Path(__file__).parent.parent
+    packaged = package / "_rules"
+    return packaged if packaged.is_dir() else package.parent / "rules"
+
+
+def _rule_files(paths: Sequence[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise RuleError("folder holds no *.toml rule files", path=str(path))
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise RuleError("no such rule file or folder", path=str(path))
+    return files
+
+
+def load_rules(
+    paths: Sequence[str | Path] | str | Path | None = None, *, timeout: float = 1.0
+) -> RuleSet:
+    """Load and validate rule files (default: the built-in set); the first problem is raised.
+    ``timeout`` is the seconds one rule may spend on one text when the set is applied or its
+    examples are checked; it must be positive."""
+    if not timeout > 0:
+        raise RuleError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    if paths is None:
+        paths = [builtin_rules_dir()]
+    elif isinstance(paths, str | Path):
+        paths = [paths]
+    digest = hashlib.sha256()
+    rules: list[Rule] = []
+    seen: dict[str, Rule] = {}
+    files = _rule_files(paths)
+    for path in files:
+        raw = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + raw + b"\0")
+        for rule in _parse_file(path, raw):
+            if rule.id in seen:
+                raise RuleError(
+                    f'rule "{rule.id}": id already used at {seen[rule.id].where()}',
+                    path=rule.path,
+                    line=rule.line,
+                )
+            seen[rule.id] = rule
+            rules.append(rule)
+    names, name_files = load_names([Path(p) for p in paths if Path(p).is_dir()])
+    for path in name_files:
+        digest.update(b"names/" + path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return RuleSet(
+        tuple(rules),
+        digest.hexdigest(),
+        tuple(str(f) for f in [*files, *name_files]),
+        names,
+        timeout,
+    )
+
+
+def _line_of(raw: str, needle: str, after: int = 1) -> int:
+    lines = raw.splitlines()
+    for number in range(after, len(lines) + 1):
+        if needle in lines[number - 1]:
+            return number
+    return after
+
+
+def _parse_file(path: Path, raw_bytes: bytes) -> list[Rule]:
+    name = str(path)
+    try:
+        raw = raw_bytes.decode("utf-8")
+    except UnicodeDecodeError as error:
+        bad_line = raw_bytes.count(b"\n", 0, error.start) + 1
+        raise RuleError("invalid UTF-8", path=name, line=bad_line) from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as error:
+        found = re.search(r"\(at line (\d+), column (\d+)\)", str(error))
+        line = int(found.group(1)) if found else None
+        cause = re.sub(r"\s*\(at line \d+, column \d+\)", "", str(error))
+        raise RuleError(f"not valid TOML: {cause}", path=name, line=line) from None
+    unknown = [key for key in data if key != "rule"]
+    if unknown:
+        raise RuleError(
+            f"unknown top-level key {unknown[0]!r}; a rule file holds [[rule]] tables only",
+            path=name,
+            line=_line_of(raw, unknown[0]),
+        )
+    tables = data.get("rule", [])
+    if not isinstance(tables, list) or not tables:
+        raise RuleError("no [[rule]] tables", path=name, line=1)
+    rules: list[Rule] = []
+    cursor = 1
+    for table in tables:
+        rule_id = table.get("id")
+        if isinstance(rule_id, str):
+            cursor = _line_of(raw, f'id = "{rule_id}"', cursor)
+        else:
+            cursor = _line_of(raw, "[[rule]]", cursor)
+        rules.append(_build_rule(table, raw=raw, path=name, line=cursor))
+        cursor += 1
+    return rules
+
+
+def _unknown_key(key: str, known: Iterable[str]) -> str:
+    return f"unknown field {key!r}" + did_you_mean(key, known)
+
+
+def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> Rule:
+    label = f'rule "{table.get("id", "?")}"'
+
+    def fail(cause: str, at: int = line) -> RuleError:
+        return RuleError(f"{label}: {cause}", path=path, line=at)
+
+    for key in table:
+        if key not in _RULE_FIELDS:
+            raise fail(_unknown_key(key, _RULE_FIELDS), _line_of(raw, key, line))
+    for key, required in _RULE_FIELDS.items():
+        if required and key not in table:
+            raise fail(f"missing field {key!r}")
+    rule_id = table["id"]
+    if not isinstance(rule_id, str) or not _ID.match(rule_id):
+        raise fail("id must be a kebab-case ASCII slug")
+    if not isinstance(table["version"], int) or table["version"] < 1:
+        raise fail("version must be a positive integer")
+    for key in ("description", "pattern", "scope"):
+        if not isinstance(table[key], str) or not table[key]:
+            raise fail(f"{key} must be a non-empty string")
+    if table["scope"] not in SCOPES:
+        raise fail(f"scope must be one of {', '.join(SCOPES)}, not {table['scope']!r}")
+    languages = table["language"]
+    if (
+        not isinstance(languages, list)
+        or not languages
+        or not all(isinstance(x, str) for x in languages)
+    ):
+        raise fail('language must be a list of ISO 639-1 codes or ["*"]')
+    pattern_line = _line_of(raw, "pattern", line)
+    try:
+        pattern = regex.compile(table["pattern"], regex.VERSION0)
+    except regex.error as error:
+        raise fail(f"pattern does not compile: {error}", pattern_line) from None
+    provides = table.get("provides", [])
+    if not isinstance(provides, list) or not all(isinstance(x, str) for x in provides):
+        raise fail("provides must be a list of provenance column names")
+    for column in provides:
+        if column not in PROVENANCE_COLUMNS:
+            raise fail(
+                f"provides unknown provenance column {column!r}; known: {', '.join(PROVENANCE_COLUMNS)}"
+            )
+    groups = set(pattern.groupindex)
+    for group in sorted(groups - set(provides)):
+        raise fail(f"named group {group!r} is not listed in provides", pattern_line)
+    for column in provides:
+        if column not in groups:
+            raise fail(
+                f"provides {column!r} but the pattern has no group of that name", pattern_line
+            )
+    sets = table.get("sets", {})
+    if not isinstance(sets, dict):
+        raise fail("sets must be a table of provenance values")
+    for column, value in sets.items():
+        if column not in PROVENANCE_COLUMNS:
+            raise fail(f"sets unknown provenance column {column!r}")
+        wants_bool = PROVENANCE_COLUMNS[column] is bool
+        if wants_bool != isinstance(value, bool) or not isinstance(value, str | bool):
+            kind = "true or false" if wants_bool else "a string"
+            raise fail(f"sets {column!r} must be {kind}")
+    bounds: dict[str, int | None] = {}
+    for key in ("first_lines", "last_lines"):
+        value = table.get(key)
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 1
+        ):
+            raise fail(f"{key} must be a positive integer")
+        bounds[key] = value
+    position = table.get("position", "anywhere")
+    if position not in POSITIONS:
+        raise fail(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
+    examples = _build_examples(table["example"], raw=raw, line=line, fail=fail)
+    requires = None
+    if "requires" in table:
+        requires_line = _line_of(raw, "requires", line)
+        if not isinstance(table["requires"], str) or not table["requires"]:
+            raise fail("requires must be a non-empty string", requires_line)
+        try:
+            requires = regex.compile(table["requires"], regex.VERSION0)
+        except regex.error as error:
+            raise fail(f"requires does not compile: {error}", requires_line) from None
+        number = _hidden_example(pattern, examples, lambda text: bool(requires.search(text)))
+        if number is not None:
+            raise fail(
+                f"requires does not hold on example {number}, where the pattern matches",
+                requires_line,
+            )
+    cues = _cues(table, pattern, examples, raw=raw, line=line, fail=fail)
+    return Rule(
+        id=rule_id,
+        version=table["version"],
+        description=table["description"],
+        pattern=pattern,
+        scope=table["scope"],
+        languages=tuple(languages),
+        provides=tuple(provides),
+        sets=tuple(sorted(sets.items())),
+        source=str(table.get("source", "")),
+        first_lines=bounds["first_lines"],
+        last_lines=bounds["last_lines"],
+        examples=examples,
+        path=path,
+        line=line,
+        position=position,
+        requires=requires,
+        cues=cues,
+    )
+
+
+def _cues(
+    table: Mapping[str, Any],
+    pattern: regex.Pattern[str],
+    examples: Sequence[Example],
+    *,
+    raw: str,
+    line: int,
+    fail: Any,
+) -> tuple[str, ...]:
+    """The rule's ``cues``, checked like ``requires``: every example the pattern matches holds
+    one, so a cue list that would hide a match is caught at load time."""
+    if "cues" not in table:
+        return ()
+    where = _line_of(raw, "cues", line)
+    given = table["cues"]
+    if (
+        not isinstance(given, list)
+        or not given
+        or not all(isinstance(c, str) and c.strip() for c in given)
+    ):
+        raise fail("cues must be a list of non-empty strings", where)
+    cues = tuple(c.casefold() for c in given)
+    number = _hidden_example(pattern, examples, lambda text: has_cue(cues, text.casefold()))
+    if number is not None:
+        raise fail(f"no cue occurs in example {number}, where the pattern matches", where)
+    return cues
+
+
+def _hidden_example(
+    pattern: regex.Pattern[str], examples: Sequence[Example], passes: Callable[[str], bool]
+) -> int | None:
+    """The first example a prefilter would hide (the pattern matches it, the prefilter does
+    not pass it), or None: a prefilter may only skip texts the pattern cannot match."""
+    for number, example in enumerate(examples):
+        if pattern.search(example.text) and not passes(example.text):
+            return number
+    return None
+
+
+def _build_examples(tables: Any, *, raw: str, line: int, fail: Any) -> tuple[Example, ...]:
+    if not isinstance(tables, list) or not tables:
+        raise fail("needs [[rule.example]] tables")
+    examples: list[Example] = []
+    cursor = line
+    for table in tables:
+        cursor = _line_of(raw, "[[rule.example]]", cursor + 1)
+        for key in table:
+            if key not in _EXAMPLE_FIELDS:
+                raise fail(_unknown_key(key, _EXAMPLE_FIELDS), cursor)
+        for key, required in _EXAMPLE_FIELDS.items():
+            if required and key not in table:
+                raise fail(f"example is missing {key!r}", cursor)
+        if not isinstance(table["text"], str) or not isinstance(table["expect"], str):
+            raise fail("example text and expect must be strings", cursor)
+        provenance = table.get("provenance")
+        if provenance is not None and not isinstance(provenance, dict):
+            raise fail("example provenance must be a table", cursor)
+        xfail = table.get("xfail")
+        examples.append(
+            Example(
+                table["text"],
+                table["expect"],
+                provenance,
+                str(table.get("note", "")),
+                xfail,
+                cursor,
+            )
+        )
+    if not any(e.is_negative for e in examples):
+        raise fail("needs at least one negative example (expect == text)")
+    if all(e.is_negative for e in examples):
+        raise fail("needs at least one positive example (expect != text)")
+    return tuple(examples)

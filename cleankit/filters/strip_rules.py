@@ -1,0 +1,306 @@
+"""Applying rules to documents: where a rule may match, what a match removes, and the
+provenance a removed span carries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cleankit.core.document import Document, Outcome, ProvenanceValue, Span, cut
+from cleankit.core.errors import DocumentError
+from cleankit.core.provenance import MULTI_VALUED, VALUE_SEPARATOR
+from cleankit.core.sites import publisher_host, spelled_site_name
+from cleankit.core.text import (
+    PROSE_WORDS,
+    Paragraph,
+    block_extent,
+    letter_words,
+    paragraphs,
+    reads_as_prose,
+)
+from cleankit.filters.names import (
+    CANONICAL_COLUMNS,
+    PERSON_COLUMNS,
+    NameTable,
+    person_names,
+    same_outlet_key,
+)
+from cleankit.filters.rule_model import Example, Rule, has_cue
+
+
+@dataclass(frozen=True, slots=True)
+class RuleSet:
+    """Rules in load order (file name order, then order in the file) and a digest of their files."""
+
+    rules: tuple[Rule, ...]
+    sha256: str
+    files: tuple[str, ...] = field(default=())
+    names: NameTable = field(default_factory=NameTable)
+    #: Seconds one rule may spend on one text, for the examples and for a StripRules built
+    #: with :meth:`strip` (the run's ``rule_timeout``).
+    timeout: float = 1.0
+
+    def strip(self, *, site_publisher: bool = True) -> StripRules:
+        """The filter that applies these rules with this set's names and timeout."""
+        return StripRules(
+            self.rules, timeout=self.timeout, names=self.names, site_publisher=site_publisher
+        )
+
+    def check(self) -> list[str]:
+        """Run every example of every rule under this set's timeout (see :func:`check_examples`)."""
+        return check_examples(self.rules, timeout=self.timeout)
+
+
+def _extent(rule: Rule, text: str, start: int, end: int) -> tuple[int, int]:
+    if rule.scope == "prefix":
+        while end < len(text) and text[end] in " \t":
+            end += 1
+    elif rule.scope == "suffix":
+        while start > 0 and text[start - 1] in " \t":
+            start -= 1
+    if rule.scope == "line":
+        return block_extent(text, start, end)
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    if not text[line_start:start].strip() and not text[end:line_end].strip():
+        # Nothing of the line would be left: take the line and its separator with it.
+        return block_extent(text, start, end)
+    return start, end
+
+
+_LINE_END = (".", "!", "?", '"', "”", "’", ")", "»", ":")
+
+
+def lead_starts(text: str, found: Sequence[Paragraph] | None = None) -> list[int]:
+    """Offsets of the lines that read as prose: where a dateline or a lead may start.
+    ``found`` are the text's paragraphs when the caller already has them."""
+    return [
+        p.start
+        for p in (paragraphs(text) if found is None else found)
+        if reads_as_prose(body := p.text.strip(), len(letter_words(body)), _LINE_END)
+    ]
+
+
+def rule_spans(
+    rule: Rule,
+    text: str,
+    *,
+    timeout: float,
+    starts: Sequence[int] | None = None,
+    leads: Sequence[int] | None = None,
+    folded: str | None = None,
+) -> list[tuple[Span, dict[str, ProvenanceValue]]]:
+    """Every match of ``rule`` in ``text`` as a span to cut, with the provenance it carries.
+
+    ``starts`` are the offsets of the text's non-blank lines, for ``first_lines`` and
+    ``last_lines``, ``leads`` those of its prose lines, for ``position``, and ``folded`` the
+    case-folded text, for ``cues``; callers running many rules over one text pass them in once.
+    """
+    if rule.cues and not has_cue(rule.cues, text.casefold() if folded is None else folded):
+        return []
+    if rule.requires is not None and not rule.requires.search(text):
+        return []
+    if leads is None and rule.position in ("lead", "first-lead"):
+        leads = lead_starts(text)
+    allowed: set[int] | None = None
+    if rule.position == "lead":
+        allowed = set(leads or ())
+    elif rule.position == "first-lead":
+        allowed = set((leads or [])[:1])
+    if starts is None and (rule.first_lines or rule.last_lines or rule.position == "closing"):
+        starts = [p.start for p in paragraphs(text)]
+    starts = starts or []
+    lowest = 0
+    highest = len(text)
+    if rule.first_lines and len(starts) > rule.first_lines:
+        highest = starts[rule.first_lines] - 1
+    if rule.last_lines and starts:
+        lowest = starts[max(0, len(starts) - rule.last_lines)]
+    if rule.position == "closing":
+        lowest = max(lowest, _closing_start(text, starts))
+    found: list[tuple[Span, dict[str, ProvenanceValue]]] = []
+    # Matches must start at or after ``lowest``; starting the scan there changes nothing else.
+    # A rule bound to lead lines scans only those lines: a few lines instead of the document.
+    windows: list[tuple[int, int]] = [(lowest, len(text))]
+    if allowed is not None:
+        lines = sorted({_line_start(text, at) for at in allowed})
+        windows = [(line, end) for line in lines if (end := _line_end(text, line)) >= lowest]
+    try:
+        matches = (
+            match
+            for pos, endpos in windows
+            for match in rule.pattern.finditer(text, max(pos, lowest), endpos, timeout=timeout)
+        )
+        for match in matches:
+            if match.start() == match.end() or not lowest <= match.start() <= highest:
+                continue
+            if allowed is not None and _line_start(text, match.start()) not in allowed:
+                continue
+            start, end = _extent(rule, text, match.start(), match.end())
+            provenance: dict[str, ProvenanceValue] = dict(rule.sets)
+            for column in rule.provides:
+                value = match.group(column)
+                if value and value.strip():
+                    provenance[column] = value.strip()
+            found.append((Span(start, end, rule.id, "", rule.description), provenance))
+    except TimeoutError:
+        raise DocumentError(
+            f"rule {rule.id!r} ({rule.where()}) ran longer than {timeout}s on this document"
+        ) from None
+    return found
+
+
+def _closing_start(text: str, starts: Sequence[int]) -> int:
+    """Where the closing part of a text starts: its last line of sentence length (the credit
+    or tag glued to it keeps it from ending like a sentence, so no end is asked for), else
+    its last two lines."""
+    for at in reversed(starts):
+        if len(letter_words(text[at : _line_end(text, at)])) >= PROSE_WORDS:
+            return at
+    return starts[max(0, len(starts) - 2)] if starts else 0
+
+
+def _line_end(text: str, at: int) -> int:
+    """Where the line holding ``at`` ends (its newline, or the end of the text)."""
+    end = text.find("\n", at)
+    return len(text) if end < 0 else end
+
+
+def _line_start(text: str, at: int) -> int:
+    """Where the line holding ``at`` begins."""
+    return text.rfind("\n", 0, at) + 1
+
+
+@dataclass(frozen=True)
+class StripRules:
+    """Remove boilerplate matched by rules and keep what it says about the source as provenance.
+
+    When two rules claim overlapping text, the one loaded first wins, so the result never
+    depends on match order. When no rule names the publisher and ``site_publisher`` is on, the
+    document's site stands for it: its name as the page spells it ("Malay Mail"), else its
+    domain; ``publisher_from`` says which way the publisher was found ("text" or "site").
+    """
+
+    rules: tuple[Rule, ...]
+    timeout: float = 1.0
+    name: str = "strip-rules"
+    names: NameTable = field(default_factory=NameTable)
+    site_publisher: bool = True
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Find every rule's spans, drop overlaps, cut."""
+        accepted: list[Span] = []
+        # column -> (span start, value, index of the accepted span that gave it)
+        found_values: dict[str, list[tuple[int, ProvenanceValue, int]]] = {}
+        lines = paragraphs(doc.text)
+        starts = [p.start for p in lines]
+        leads = lead_starts(doc.text, lines)
+        folded = doc.text.casefold()
+        for rule in self.rules:
+            if not rule.applies_to(doc.language):
+                continue
+            try:
+                matches = rule_spans(
+                    rule,
+                    doc.text,
+                    timeout=self.timeout,
+                    starts=starts,
+                    leads=leads,
+                    folded=folded,
+                )
+            except DocumentError as error:
+                raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
+            for found, captured in matches:
+                span = _fit(found, accepted, doc.text)
+                if span is None:
+                    continue
+                accepted.append(span)
+                for column, value in captured.items():
+                    found_values.setdefault(column, []).append(
+                        (span.start, value, len(accepted) - 1)
+                    )
+        provenance: dict[str, ProvenanceValue] = {}
+        for column, values in found_values.items():
+            if column not in MULTI_VALUED:
+                values = values[:1]  # the rule loaded first speaks for the document
+            else:
+                values = sorted(values, key=lambda v: v[0])  # in reading order
+            names: list[str] = []
+            seen: set[str] = set()
+            for _, value, i in values:
+                if not isinstance(value, str):
+                    provenance[column] = value
+                    break
+                if column in CANONICAL_COLUMNS:
+                    name = self.names.canonical(value)
+                elif column in PERSON_COLUMNS:
+                    name = person_names(value)
+                else:
+                    name = value
+                if name != value:
+                    note = f"; {column} {value!r} recorded as {name!r}"
+                    accepted[i] = accepted[i]._replace(why=accepted[i].why + note)
+                if (key := same_outlet_key(name)) not in seen:
+                    seen.add(key)
+                    names.append(name)
+            if names:
+                provenance[column] = VALUE_SEPARATOR.join(names)
+        if "publisher" in provenance:
+            provenance["publisher_from"] = "text"
+        elif self.site_publisher and (host := publisher_host(doc)):
+            spelled = spelled_site_name(doc.text, host)
+            provenance["publisher"] = self.names.canonical(spelled or host)
+            provenance["publisher_from"] = "site"
+        return cut(doc, accepted, step=self.name, provenance=provenance)
+
+
+def _fit(span: Span, accepted: Sequence[Span], text: str) -> Span | None:
+    """Fit a span beside those already accepted: overlaps of mere separators are trimmed away,
+    overlaps of real text mean an earlier rule already claimed it (None)."""
+    for other in sorted(accepted):
+        if span.start < other.end and other.start < span.end:
+            if text[max(span.start, other.start) : min(span.end, other.end)].strip():
+                return None
+            if span.start < other.start:
+                span = span._replace(end=other.start)
+            else:
+                span = span._replace(start=other.end)
+            if span.start >= span.end:
+                return None
+    return span
+
+
+def check_examples(rules: Iterable[Rule], *, timeout: float = 1.0) -> list[str]:
+    """Run every rule's examples; return one ``file:line: cause`` message per failure."""
+    failures: list[str] = []
+    for rule in rules:
+        for number, example in enumerate(rule.examples):
+            problem = example_problem(rule, example, timeout=timeout)
+            where = f'{rule.path}:{example.line}: rule "{rule.id}" example {number}'
+            if example.xfail is not None:
+                if problem is None:
+                    failures.append(
+                        f"{where}: passes but is marked xfail ({example.xfail}); promote it"
+                    )
+            elif problem is not None:
+                failures.append(f"{where}: {problem}")
+    return failures
+
+
+def example_problem(rule: Rule, example: Example, *, timeout: float = 1.0) -> str | None:
+    """What is wrong with one example's output, or None when it comes out as expected."""
+    try:
+        outcome = StripRules((rule,), timeout=timeout)(Document("example", example.text))
+    except DocumentError as error:
+        return error.cause
+    text = outcome.doc.text if outcome.doc is not None else ""
+    if text != example.expect:
+        return f"expected {example.expect!r}, got {text!r}"
+    expected = dict(example.provenance or {})
+    # Where the publisher came from is the step's note, not something a rule captures.
+    got = {k: v for k, v in outcome.provenance.items() if k != "publisher_from"}
+    if example.provenance is not None and got != expected:
+        return f"expected provenance {expected!r}, got {got!r}"
+    return None

@@ -1,0 +1,336 @@
+"""The default chain, and a run: plan, execute on an engine, write the output pair."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from cleankit import __version__
+from cleankit.audit.summary import RunSummary
+from cleankit.core.chain import Chain, Filter, Record
+from cleankit.core.document import Document, Edit, ProvenanceValue
+from cleankit.core.errors import CapacityError, InputError
+from cleankit.core.settings import Settings, check_skip
+from cleankit.filters.furniture import DropPageFurniture
+from cleankit.filters.headline import DropRepeatedHeadline
+from cleankit.filters.near_duplicates import DropNearDuplicates
+from cleankit.filters.normalize import (
+    FixText,
+    NormalizeWhitespace,
+    RepairStrayLetters,
+    SplitGluedSentences,
+)
+from cleankit.filters.paragraphs import DropEmpty, DropRepeatedParagraphs
+from cleankit.filters.rules import load_rules
+from cleankit.filters.site_boilerplate import DropSiteBoilerplate, SiteIndex
+from cleankit.filters.strip_rules import RuleSet, StripRules
+from cleankit.io.corpus import Corpus
+from cleankit.io.files import ParquetParts
+from cleankit.io.manifest import SCHEMA, manifest_row, now
+from cleankit.io.outputs import OutputFolder, file_sha256, os_problem
+from cleankit.io.writers import write_documents
+
+
+def default_chain(
+    settings: Settings | None = None,
+    rules: RuleSet | None = None,
+    *,
+    site_prior: SiteIndex | None = None,
+    corpus_level: bool = True,
+    skip: Sequence[str] = (),
+) -> Chain:
+    """The standard recipe: repair, strip rules, drop repeats, then (optionally) dedup the corpus.
+
+    ``corpus_level=False`` leaves out the two corpus observers, for cleaning single texts;
+    ``skip`` leaves out the named steps (see :data:`cleankit.settings.STEPS`).
+    """
+    skipped = set(check_skip(skip))
+    settings = settings or Settings()
+    rules = rules or load_rules(timeout=settings.rule_timeout)
+    steps: list[Filter] = [
+        FixText(
+            uncurl_quotes=settings.uncurl_quotes,
+            normalization=None
+            if settings.unicode_normalization == "none"
+            else settings.unicode_normalization,
+            fix_encoding=settings.fix_encoding,
+            fix_character_width=settings.fix_character_width,
+        ),
+        NormalizeWhitespace(),
+        SplitGluedSentences(),
+        RepairStrayLetters(),
+        StripRules(
+            rules.rules,
+            timeout=settings.rule_timeout,
+            names=rules.names,
+            site_publisher=settings.site_publisher,
+        ),
+        DropPageFurniture(),
+        DropRepeatedHeadline(),
+        DropRepeatedParagraphs(
+            threshold=settings.paragraph_threshold,
+            shingle_size=settings.shingle_size,
+            min_words=settings.min_paragraph_words,
+        ),
+    ]
+    if corpus_level and settings.dedup:
+        steps.append(
+            DropNearDuplicates(
+                threshold=settings.document_threshold,
+                shingle_size=settings.shingle_size,
+                num_perm=settings.num_perm,
+                seed=settings.seed,
+                bands=settings.lsh_bands,
+                rows=settings.lsh_rows,
+                keep=settings.keep,
+                source_priority=settings.source_priority,
+            )
+        )
+        steps.append(DropSiteBoilerplate(min_docs=settings.site_min_docs, prior=site_prior))
+    # Removals can leave separators behind (two adjacent junk lines at the end of a text each
+    # take one line break); a second whitespace pass tidies that, recorded like any other edit.
+    steps.append(NormalizeWhitespace(name="tidy-whitespace"))
+    steps.append(DropEmpty())
+    kept = tuple(step for step in steps if step.name not in skipped)
+    return Chain(kept, name="cleankit-default", max_removal=settings.max_removal)
+
+
+class Cleaned(NamedTuple):
+    """What :func:`clean_text` returns: the text, the edits that made it, and the provenance."""
+
+    text: str
+    edits: tuple[Edit, ...]
+    provenance: dict[str, ProvenanceValue]
+
+
+def clean_text(
+    text: str,
+    *,
+    rules: RuleSet | None = None,
+    settings: Settings | None = None,
+    language: str | None = None,
+) -> Cleaned:
+    """Clean one string with the default chain (no corpus-level dedup). Empty result: dropped."""
+    chain = default_chain(settings, rules, corpus_level=False)
+    outcome = chain(Document(id="text", text=text, language=language))
+    return Cleaned(
+        outcome.doc.text if outcome.doc is not None else "", outcome.edits, dict(outcome.provenance)
+    )
+
+
+def run_options(settings: Settings, rules: RuleSet, **extra: Any) -> str:
+    """The options column: settings plus the run's own choices, as canonical JSON."""
+    options = json.loads(settings.to_json())
+    options.update(extra, rules=[Path(f).name for f in rules.files])
+    return json.dumps(options, sort_keys=True, ensure_ascii=False)
+
+
+def _check_output_paths(
+    corpus: Corpus, out: Path, summary: RunSummary, save_site_index: str | Path | None
+) -> None:
+    """Refuse outputs that would feed the next run or overwrite each other, before any work."""
+    where = out.resolve()
+    for root in corpus.roots:
+        folder = root.resolve()
+        if where == folder or folder in where.parents:
+            raise InputError(
+                f"output folder {out} is inside input folder {root}: the next run would read "
+                "this run's output as input; choose an output folder outside the inputs"
+            )
+    if save_site_index is not None:
+        index = Path(save_site_index).resolve()
+        if index in (summary.output.resolve(), summary.manifest.resolve()):
+            raise InputError(
+                f"--save-site-index {save_site_index} would overwrite this run's output; "
+                "choose another path"
+            )
+
+
+#: Memory the dedup index takes per document, measured (benchmarks/README.md, "Memory"):
+#: 11.6 KiB per 2-4 KB news document between 10k and 40k documents; rounded up.
+DEDUP_BYTES_PER_DOCUMENT = 12 * 1024
+#: What a run takes before its first document: the interpreter, polars, the rules.
+BASE_BYTES = 320 * 1024 * 1024
+
+
+def available_memory() -> int | None:
+    """Bytes this machine can still give (MemAvailable on Linux, else physical memory)."""
+    try:
+        with Path("/proc/meminfo").open(encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def check_memory(corpus: Corpus, settings: Settings, *, available: int | None = None) -> None:
+    """Refuse, before any work, a corpus whose dedup index would not fit in memory: an estimate
+    from the record count beats the kernel's OOM killer an hour into the run."""
+    if not settings.dedup:
+        return
+    available = available if available is not None else available_memory()
+    if available is None:
+        return
+    records = corpus.estimate_records()
+    needed = BASE_BYTES + records * DEDUP_BYTES_PER_DOCUMENT
+    if needed > available:
+        gib = 1024**3
+        raise CapacityError(
+            f"about {records} records need about {needed / gib:.1f} GiB for the dedup index "
+            f"and this machine has {available / gib:.1f} GiB available; split the corpus, run "
+            "with --no-dedup, or pass --skip-memory-check to try anyway"
+        )
+
+
+def clean_corpus(
+    corpus: Corpus,
+    out_dir: str | Path,
+    *,
+    settings: Settings | None = None,
+    rules: RuleSet | None = None,
+    output_format: str = "jsonl",
+    site_index: SiteIndex | None = None,
+    save_site_index: str | Path | None = None,
+    on_record: Callable[[Record], None] | None = None,
+    workers: int = 1,
+    engine: str = "local",
+    ray_address: str | None = None,
+    progress: Callable[[], None] | None = None,
+    memory_check: bool = True,
+    skip: Sequence[str] = (),
+) -> RunSummary:
+    """Clean a corpus into ``out_dir/documents.<format>`` and ``out_dir/manifest.parquet``.
+
+    The pair and its run record (``run.json``) change as one unit under an exclusive lock on
+    ``out_dir`` (see :mod:`cleankit.outputs`): a failure or a kill at any point leaves either
+    the old pair or the new one. Both are written in bounded memory (the manifest in row batches);
+    malformed records are counted and reported through ``on_record`` (and the summary), never
+    raised. ``workers`` processes run the per-document filters; ``engine="ray"`` runs the chain
+    on a Ray cluster (``ray_address``, or a local one). Neither changes the results.
+    ``memory_check`` refuses a corpus whose dedup index would not fit (see :func:`check_memory`).
+    ``skip`` leaves steps of the default chain out (recorded in the options column);
+    :data:`~cleankit.settings.DEDUP_ONLY_SKIP` runs document dedup alone.
+    """
+    settings = settings or Settings()
+    rules = rules or load_rules(timeout=settings.rule_timeout)
+    out = Path(out_dir)
+    chain = default_chain(settings, rules, site_prior=site_index, skip=skip)
+    extra: dict[str, Any] = {"skip": list(skip)} if skip else {}
+    options = run_options(
+        settings,
+        rules,
+        output_format=output_format,
+        text_key=corpus.text_key,
+        id_key=corpus.id_key,
+        **extra,
+    )
+    inputs = "\0".join(str(p) for p in corpus.paths)
+    run_id = hashlib.sha256(
+        "\0".join([__version__, rules.sha256, options, inputs]).encode()
+    ).hexdigest()[:16]
+    run = {
+        "run_id": run_id,
+        "cleankit_version": __version__,
+        "rules_sha256": rules.sha256,
+        "options": options,
+        "started_at": now(),
+    }
+    summary = RunSummary(
+        out / f"documents.{output_format}", out / "manifest.parquet", skipped=corpus.skipped
+    )
+    if output_format not in ("jsonl", "parquet"):
+        raise ValueError(f"unknown output format {output_format!r}; expected jsonl or parquet")
+    _check_output_paths(corpus, out, summary, save_site_index)
+    if memory_check:
+        check_memory(corpus, settings)
+    if engine not in ("local", "ray"):
+        raise ValueError(f"unknown engine {engine!r}; expected local or ray")
+    with OutputFolder(out) as folder:
+        written = _write_run(
+            corpus,
+            chain,
+            folder,
+            summary,
+            run,
+            on_record=on_record,
+            workers=workers,
+            engine=engine,
+            ray_address=ray_address,
+            progress=progress,
+        )
+        other = "parquet" if output_format == "jsonl" else "jsonl"
+        folder.commit(
+            [summary.output.name, summary.manifest.name],
+            {
+                "run_id": run_id,
+                "cleankit_version": __version__,
+                "documents": summary.output.name,
+                "documents_sha256": file_sha256(folder.staged(summary.output.name)),
+                "documents_records": written,
+                "manifest": summary.manifest.name,
+                "manifest_rows": summary.records,
+            },
+            remove=[f"documents.{other}"],
+        )
+    if save_site_index is not None:
+        for step in chain.filters:
+            if isinstance(step, DropSiteBoilerplate):
+                step.index.write(save_site_index)
+                break
+        else:
+            # --no-dedup leaves the observer out; an empty index still marks the run.
+            SiteIndex().write(save_site_index)
+    return summary
+
+
+def _write_run(
+    corpus: Corpus,
+    chain: Chain,
+    folder: OutputFolder,
+    summary: RunSummary,
+    run: dict[str, Any],
+    *,
+    on_record: Callable[[Record], None] | None,
+    workers: int,
+    engine: str,
+    ray_address: str | None,
+    progress: Callable[[], None] | None,
+) -> int:
+    """Run the chain and write the staged documents and manifest; returns documents written."""
+    if engine == "ray":
+        from cleankit.engines.ray import ray_records
+
+        records = ray_records(chain, corpus, address=ray_address)
+    else:
+        records = chain.run(corpus, workers=workers, progress=progress)
+    manifest = ParquetParts(folder.staged(summary.manifest.name), SCHEMA)
+
+    def kept() -> Iterator[Document]:
+        for record in records:
+            if progress is not None and engine == "ray":
+                progress()  # Ray hands records back only at the end; count them as they come
+            row = manifest_row(record, run=run)
+            manifest.add(row)
+            summary.add(record, row)
+            if on_record is not None:
+                on_record(record)
+            if record.current is not None:
+                yield record.current
+
+    try:
+        written = write_documents(kept(), folder.staged(summary.output.name))
+        manifest.finish()
+    except OSError as error:
+        raise os_problem(error, "write the output") from None
+    finally:
+        manifest.abandon()
+    return written
