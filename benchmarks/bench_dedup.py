@@ -84,14 +84,13 @@ def run_ours(path: Path, limit: int, threshold: float) -> dict[str, object]:
     dedup = DropNearDuplicates(threshold=threshold)
     docs = (Document(r["id"], r["text"], meta={"site": r["site"]}) for r in read(path, limit))
     start = time.perf_counter()
-    dedup.observe(docs)
+    clusters = dedup.observe(docs)
     seconds = time.perf_counter() - start
-    predicted = dict(dedup.verdicts.cluster_of)
     return {
         "seconds": seconds,
-        "predicted": predicted,
-        "candidates": dedup.verdicts.candidates,
-        "verified": dedup.verdicts.verified,
+        "predicted": dict(clusters.cluster_of),
+        "candidates": clusters.candidates,
+        "verified": clusters.verified,
     }
 
 

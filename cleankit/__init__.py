@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cleankit._version import __version__
 
 if TYPE_CHECKING:
-    from cleankit.core.chain import Chain, Filter, Observer, Record, as_filter
+    from cleankit.core.chain import Chain, Filter, Observed, Observer, Record, as_filter
     from cleankit.core.document import Document, Edit, Outcome, Span, cut, drop, restore
     from cleankit.core.errors import (
         CleankitError,
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     )
     from cleankit.core.provenance import PROVENANCE_COLUMNS
     from cleankit.core.settings import Keep, Settings, load_settings
+    from cleankit.engines.local import run_chain
     from cleankit.filters.headline import DropRepeatedHeadline
     from cleankit.filters.near_duplicates import DropNearDuplicates
     from cleankit.filters.normalize import (
@@ -59,6 +60,7 @@ _EXPORTS = {
     "InputError": "cleankit.core.errors",
     "Keep": "cleankit.core.settings",
     "NormalizeWhitespace": "cleankit.filters.normalize",
+    "Observed": "cleankit.core.chain",
     "Observer": "cleankit.core.chain",
     "ObserverError": "cleankit.core.errors",
     "Outcome": "cleankit.core.document",
@@ -85,6 +87,7 @@ _EXPORTS = {
     "read_documents": "cleankit.io.corpus",
     "read_manifest": "cleankit.io.manifest",
     "restore": "cleankit.core.document",
+    "run_chain": "cleankit.engines.local",
     "scan_manifest": "cleankit.io.manifest",
     "write_documents": "cleankit.io.writers",
 }
@@ -122,6 +125,7 @@ __all__ = [
     "InputError",
     "Keep",
     "NormalizeWhitespace",
+    "Observed",
     "Observer",
     "ObserverError",
     "Outcome",
@@ -147,6 +151,7 @@ __all__ = [
     "read_documents",
     "read_manifest",
     "restore",
+    "run_chain",
     "scan_manifest",
     "write_documents",
 ]

@@ -9,12 +9,15 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from cleankit import __version__
-from cleankit.audit.summary import RunSummary
+import polars as pl
+
+from cleankit._version import __version__
+from cleankit.audit.summary import RunSummary, summarize
 from cleankit.core.chain import Chain, Filter, Record
 from cleankit.core.document import Document, Edit, ProvenanceValue
 from cleankit.core.errors import CapacityError, InputError
 from cleankit.core.settings import Settings, check_skip
+from cleankit.engines.local import run_chain
 from cleankit.filters.furniture import DropPageFurniture
 from cleankit.filters.headline import DropRepeatedHeadline
 from cleankit.filters.near_duplicates import DropNearDuplicates
@@ -32,6 +35,7 @@ from cleankit.io.corpus import Corpus
 from cleankit.io.files import ParquetParts
 from cleankit.io.manifest import SCHEMA, manifest_row, now
 from cleankit.io.outputs import OutputFolder, file_sha256, os_problem
+from cleankit.io.site_index import write_site_index
 from cleankit.io.writers import write_documents
 
 
@@ -254,6 +258,7 @@ def clean_corpus(
         check_memory(corpus, settings)
     if engine not in ("local", "ray"):
         raise ValueError(f"unknown engine {engine!r}; expected local or ray")
+    states: dict[str, Any] = {}
     with OutputFolder(out) as folder:
         written = _write_run(
             corpus,
@@ -266,6 +271,7 @@ def clean_corpus(
             engine=engine,
             ray_address=ray_address,
             progress=progress,
+            states=states,
         )
         other = "parquet" if output_format == "jsonl" else "jsonl"
         folder.commit(
@@ -282,13 +288,12 @@ def clean_corpus(
             remove=[f"documents.{other}"],
         )
     if save_site_index is not None:
-        for step in chain.filters:
-            if isinstance(step, DropSiteBoilerplate):
-                step.index.write(save_site_index)
-                break
-        else:
-            # --no-dedup leaves the observer out; an empty index still marks the run.
-            SiteIndex().write(save_site_index)
+        # --no-dedup leaves the observer out; an empty index still marks the run.
+        index = next(
+            (states[s.name] for s in chain.filters if isinstance(s, DropSiteBoilerplate)),
+            SiteIndex(),
+        )
+        write_site_index(index, save_site_index)
     return summary
 
 
@@ -304,14 +309,15 @@ def _write_run(
     engine: str,
     ray_address: str | None,
     progress: Callable[[], None] | None,
+    states: dict[str, Any],
 ) -> int:
     """Run the chain and write the staged documents and manifest; returns documents written."""
     if engine == "ray":
         from cleankit.engines.ray import ray_records
 
-        records = ray_records(chain, corpus, address=ray_address)
+        records = ray_records(chain, corpus, address=ray_address, states=states)
     else:
-        records = chain.run(corpus, workers=workers, progress=progress)
+        records = run_chain(chain, corpus, workers=workers, progress=progress, states=states)
     manifest = ParquetParts(folder.staged(summary.manifest.name), SCHEMA)
 
     def kept() -> Iterator[Document]:
@@ -320,7 +326,6 @@ def _write_run(
                 progress()  # Ray hands records back only at the end; count them as they come
             row = manifest_row(record, run=run)
             manifest.add(row)
-            summary.add(record, row)
             if on_record is not None:
                 on_record(record)
             if record.current is not None:
@@ -329,6 +334,7 @@ def _write_run(
     try:
         written = write_documents(kept(), folder.staged(summary.output.name))
         manifest.finish()
+        summary.take(summarize(pl.scan_parquet(folder.staged(summary.manifest.name))))
     except OSError as error:
         raise os_problem(error, "write the output") from None
     finally:

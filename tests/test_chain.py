@@ -1,13 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from cleankit.core.chain import Chain, Observer, as_filter
 from cleankit.core.document import Document, Outcome, Span, cut, drop
 from cleankit.core.errors import DocumentError
+from cleankit.engines.local import run_chain
 from tests.conftest import make_doc
 
 
@@ -56,25 +58,23 @@ def test_two_steps_of_one_name_are_refused() -> None:
 
 
 @dataclass(frozen=True)
-class CountingObserver(Observer):
+class CountingObserver(Observer[tuple[str, ...]]):
+    """Sees every text; judges by prefixing how many texts it saw."""
+
     name: str = "observer"
-    seen: list[str] = field(default_factory=list)
-    loaded: list[bool] = field(default_factory=lambda: [False])
 
-    def observe(self, docs: Iterable[Document]) -> None:
-        self.seen.clear()
-        self.seen.extend(d.text for d in docs)
-        self.loaded[0] = True
+    def map(self, batch: Sequence[tuple[int, Document]]) -> Iterator[tuple[Hashable, Any]]:
+        for seq, doc in batch:
+            yield "texts", (seq, doc.text)
 
-    @property
-    def observed(self) -> bool:
-        return self.loaded[0]
+    def merge(self, key: Hashable, values: Sequence[Any]) -> Iterator[Any]:
+        yield from values
 
-    def forget(self) -> None:
-        self.loaded[0] = False
+    def finish(self, results: Iterable[Any]) -> tuple[str, ...]:
+        return tuple(text for _, text in sorted(results))
 
-    def __call__(self, doc: Document) -> Outcome:
-        return cut(doc, [Span(0, 0, "n", f"{len(self.seen)}:")], step=self.name)
+    def judge(self, doc: Document, state: tuple[str, ...]) -> Outcome:
+        return cut(doc, [Span(0, 0, "n", f"{len(state)}:")], step=self.name)
 
 
 def test_observer_sees_the_corpus_as_earlier_filters_leave_it_and_filters_run_once() -> None:
@@ -87,8 +87,9 @@ def test_observer_sees_the_corpus_as_earlier_filters_leave_it_and_filters_run_on
     observer = CountingObserver()
     assert isinstance(observer, Observer)
     chain = Chain((as_filter("upper", upper), observer))
-    records = list(chain.run([make_doc("a", "1"), make_doc("b", "2")]))
-    assert observer.seen == ["A", "B"]
+    states: dict[str, Any] = {}
+    records = list(run_chain(chain, [make_doc("a", "1"), make_doc("b", "2")], states=states))
+    assert states == {"observer": ("A", "B")}
     assert calls == ["1", "2"]
     assert [r.current.text for r in records if r.current] == ["2:A", "2:B"]
 
@@ -100,8 +101,9 @@ def test_document_error_becomes_an_error_record_and_the_run_goes_on() -> None:
         return Outcome(doc=doc)
 
     records = list(
-        Chain((as_filter("picky", picky),)).run(
-            [make_doc("a", "ok"), make_doc("b", "bad"), make_doc("c", "ok2")]
+        run_chain(
+            Chain((as_filter("picky", picky),)),
+            [make_doc("a", "ok"), make_doc("b", "bad"), make_doc("c", "ok2")],
         )
     )
     assert [str(r.error) if r.error else r.current.id for r in records if r.error or r.current] == [
@@ -113,7 +115,7 @@ def test_document_error_becomes_an_error_record_and_the_run_goes_on() -> None:
 
 def test_input_errors_pass_through_in_order() -> None:
     error = DocumentError("invalid JSON", path="in.jsonl", line=3)
-    records = list(Chain((_append("a", "1"),)).run([make_doc("a"), error]))  # type: ignore[arg-type]
+    records = list(run_chain(Chain((_append("a", "1"),)), [make_doc("a"), error]))  # type: ignore[arg-type]
     assert records[1].error is error
     assert records[1].original is None
 
@@ -123,7 +125,7 @@ def test_a_bug_in_a_filter_propagates() -> None:
         raise KeyError("bug")
 
     with pytest.raises(KeyError):
-        list(Chain((as_filter("broken", broken),)).run([make_doc("a")]))
+        list(run_chain(Chain((as_filter("broken", broken),)), [make_doc("a")]))
 
 
 def test_a_nested_chain_without_observers_is_not_observed_and_runs_once() -> None:
@@ -135,7 +137,7 @@ def test_a_nested_chain_without_observers_is_not_observed_and_runs_once() -> Non
 
     inner = Chain((as_filter("count", count),), name="inner")
     assert not inner.has_observers
-    list(Chain((inner,)).run([make_doc("a", "1"), make_doc("b", "2")]))
+    list(run_chain(Chain((inner,)), [make_doc("a", "1"), make_doc("b", "2")]))
     assert calls == ["1", "2"]
 
 
@@ -143,8 +145,11 @@ def test_a_nested_chain_with_an_observer_feeds_it() -> None:
     observer = CountingObserver()
     inner = Chain((_append("a", "!"), observer), name="inner")  # type: ignore[arg-type]
     assert inner.has_observers
-    records = list(Chain((inner,)).run([make_doc("x", "1"), make_doc("y", "2")]))
-    assert observer.seen == ["x!", "y!"]
+    states: dict[str, Any] = {}
+    records = list(
+        run_chain(Chain((inner,)), [make_doc("x", "1"), make_doc("y", "2")], states=states)
+    )
+    assert states == {"observer": ("x!", "y!")}
     assert [r.current.text for r in records if r.current] == ["2:x!", "2:y!"]
 
 
@@ -160,22 +165,36 @@ def test_a_chain_with_an_unobserved_observer_refuses_a_single_document() -> None
         chain(make_doc("x", "1"))
 
 
-def test_observers_forget_the_corpus_when_the_run_ends() -> None:
+def test_a_reused_chain_keeps_no_state_between_runs() -> None:
     from cleankit.core.errors import ObserverError
 
-    observer = CountingObserver()
-    chain = Chain((observer,))
-    records = list(chain.run([make_doc("x", "1"), make_doc("y", "2")]))
-    assert [r.current.text for r in records if r.current] == ["2:x", "2:y"]
-    assert not observer.observed
+    chain = Chain((CountingObserver(),))
+    first = list(run_chain(chain, [make_doc("x", "1"), make_doc("y", "2")]))
+    assert [r.current.text for r in first if r.current] == ["2:x", "2:y"]
+    # the run bound its state to a copy: the chain itself still has seen nothing
     with pytest.raises(ObserverError):
         chain(make_doc("z", "3"))
-    # a run stopped early forgets too, once its iterator is closed
-    run = chain.run([make_doc("x", "1"), make_doc("y", "2")])
-    next(run)
-    assert observer.observed
-    run.close()
-    assert not observer.observed
+    second = list(run_chain(chain, [make_doc("z", "3")]))
+    assert [r.current.text for r in second if r.current] == ["1:z"]
+
+
+def test_a_bound_state_lets_a_chain_judge_single_documents() -> None:
+    observer = CountingObserver()
+    chain = Chain((_append("a", "!"), observer))  # type: ignore[arg-type]
+    state = observer.observe([make_doc("x", "1"), make_doc("y", "2"), make_doc("w", "3")])
+    bound = chain.bind({observer.name: state})
+    assert not bound.has_observers
+    outcome = bound(make_doc("z", "4"))
+    assert outcome.doc is not None
+    assert outcome.doc.text == "3:z!"
+    assert chain.has_observers  # binding made a new chain
+
+
+def test_an_observer_alone_refuses_a_document() -> None:
+    from cleankit.core.errors import ObserverError
+
+    with pytest.raises(ObserverError, match=r"^observer must see the corpus first"):
+        CountingObserver()(make_doc("x", "1"))
 
 
 def test_record_turns_a_document_error_into_an_error_record() -> None:

@@ -70,3 +70,32 @@ def test_the_readme_duckdb_query_runs(tmp_path: Path) -> None:
         block.replace("out/manifest.parquet", str(target / "manifest.parquet"))
     ).fetchall()
     assert rows[0][:3] == ("drop-near-duplicates", "near-duplicate", 3)
+
+
+def _library_blocks() -> list[str]:
+    section = README.split("## Library\n", 1)[1].split("\n## ", 1)[0]
+    return [
+        block.split("\n", 1)[1]
+        for block in section.split("```")[1::2]
+        if block.startswith("python")
+    ]
+
+
+def test_the_readme_library_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    blocks = _library_blocks()
+    assert len(blocks) == 3
+    shutil.copytree(ROOT / "samples", tmp_path / "samples")
+    monkeypatch.chdir(tmp_path)
+    names: dict[str, object] = {}
+    exec(compile(blocks[0], "README.md (library)", "exec"), names)
+    assert names["cleaned"].text == "Harga naik."  # type: ignore[attr-defined]
+    assert (tmp_path / "out" / "manifest.parquet").is_file()
+    exec(compile(blocks[1], "README.md (polars)", "exec"), names)
+    assert names["out"]["status"].to_list() == ["kept"]  # type: ignore[index]
+    pytest.importorskip("datasets", reason="install cleankit[datasets] for the datasets example")
+    pytest.importorskip("datatrove", reason="install cleankit[datatrove] for the datatrove example")
+    exec(compile(blocks[2], "README.md (hosts)", "exec"), names)
+    assert names["ds"]["cleankit_status"] == ["kept"]  # type: ignore[index]
+    assert [d.text for d in names["kept"]] == ["Harga beras naik lagi di pasar."]  # type: ignore[attr-defined]

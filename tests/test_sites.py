@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from cleankit.core.document import Document
-from cleankit.core.sites import publisher_host, site_of, spelled_site_name
 from cleankit.filters.rules import load_rules
+from cleankit.filters.sites import publisher_host, site_of, spelled_site_name
 from cleankit.filters.strip_rules import StripRules
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,6 +12,7 @@ from datatrove.pipeline.base import PipelineStep
 from cleankit.adapters.columns import outcome_columns
 from cleankit.core.chain import Chain
 from cleankit.core.document import Document
+from cleankit.engines.local import run_chain
 from cleankit.run import default_chain
 
 __all__ = ["CleankitStep"]
@@ -37,12 +39,23 @@ class CleankitStep(PipelineStep):  # type: ignore[misc]  # datatrove ships no ty
     ) -> Iterator[DatatroveDocument]:
         """Yield the cleaned documents; count kept, edited and dropped ones in the step's stats."""
         del rank, world_size
-        for document in data:
-            with self.track_time():
-                doc = Document(
+        waiting: deque[DatatroveDocument] = deque()
+
+        def docs() -> Iterator[Document]:
+            for document in data:
+                waiting.append(document)
+                yield Document(
                     id=str(document.id), text=document.text, meta=dict(document.metadata)
                 )
-                record = self.chain.record(doc)
+
+        # The local engine, as a run uses it: a failing document is an error record.
+        records = run_chain(self.chain, docs())
+        while True:
+            with self.track_time():
+                record = next(records, None)
+            if record is None:
+                break
+            document = waiting.popleft()
             fields: dict[str, Any] = outcome_columns(record)
             if record.error is not None:
                 # One failing document does not end the task; it goes on unchanged, marked.

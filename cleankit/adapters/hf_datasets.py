@@ -10,6 +10,7 @@ from cleankit.adapters.columns import outcome_columns
 from cleankit.core.chain import Chain
 from cleankit.core.document import Document
 from cleankit.core.provenance import PROVENANCE_COLUMNS
+from cleankit.engines.local import run_chain
 from cleankit.run import default_chain
 
 
@@ -18,10 +19,13 @@ def datasets_map_function(
 ) -> Callable[[Mapping[str, list[Any]]], dict[str, list[Any]]]:
     """A function for ``datasets.Dataset.map(fn, batched=True)``.
 
-    It rewrites ``column`` with the cleaned text ("" for dropped documents, the text as it was
-    for documents that failed) and adds ``cleankit_status``, ``cleankit_error`` and
-    ``cleankit_edits`` (JSON) plus one ``cleankit_<column>`` per provenance column. Each batch
-    is cleaned on its own, so corpus-level dedup is left out: run ``cleankit clean`` for that. Follow with ``.filter(lambda r: r["cleankit_status"] == "kept")``.
+        It rewrites ``column`` with the cleaned text ("" for dropped documents, the text as it was
+        for documents that failed) and adds ``cleankit_status``, ``cleankit_error`` and
+        ``cleankit_edits`` (JSON) plus one ``cleankit_<column>`` per provenance column. Each batch
+        is cleaned on its own by the local engine, so the default leaves corpus-level dedup out (a
+    chain with observers dedups within each batch): run ``cleankit clean`` for the corpus. A
+    document the chain fails on is an error row, never an exception that ends the host's map.
+    Follow with ``.filter(lambda r: r["cleankit_status"] == "kept")``.
     """
     chain = chain or default_chain(corpus_level=False)
 
@@ -30,11 +34,8 @@ def datasets_map_function(
         for name in PROVENANCE_COLUMNS:
             out[f"cleankit_{name}"] = []
         out["cleankit_error"] = []
-        for number, text in enumerate(batch[column]):
-            doc = Document(id=str(number), text=text or "")
-            # One document that fails (a rule past its timeout) is an error row, as in a run,
-            # not an exception that ends the host's whole map; its text stays as it was.
-            record = chain.record(doc)
+        docs = [Document(id=str(n), text=text or "") for n, text in enumerate(batch[column])]
+        for doc, record in zip(docs, run_chain(chain, docs), strict=True):
             fields = outcome_columns(record)
             if record.error is not None:
                 out[column].append(doc.text)

@@ -10,6 +10,7 @@ from cleankit.adapters.columns import EMBED_COLUMNS, outcome_columns
 from cleankit.core.chain import Chain
 from cleankit.core.document import Document
 from cleankit.core.errors import InputError
+from cleankit.engines.local import run_chain
 from cleankit.io.manifest import SCHEMA
 from cleankit.run import default_chain
 
@@ -41,7 +42,7 @@ def clean_frame(
     ]
     texts: list[str | None] = []
     rows: list[dict[str, Any]] = []
-    for record in chain.run(docs):
+    for record in run_chain(chain, docs):
         texts.append(record.current.text if record.current is not None else None)
         rows.append(outcome_columns(record))
     schema = {name: SCHEMA[name] for name in EMBED_COLUMNS}

@@ -10,7 +10,6 @@ from typing import Any
 
 import polars as pl
 
-from cleankit.core.chain import Record
 from cleankit.core.document import Edit
 from cleankit.core.provenance import PROVENANCE_COLUMNS
 
@@ -20,8 +19,15 @@ def edits_of(row: Mapping[str, Any]) -> list[Edit]:
     return [Edit(**edit) for edit in row["edits"] or []]
 
 
-def summarize(manifest: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    """The tables a reviewer reads first, keyed by name."""
+def summarize(frame: pl.DataFrame | pl.LazyFrame) -> dict[str, pl.DataFrame]:
+    """The tables a reviewer reads first, keyed by name: the one summary of a run.
+
+    ``audit summary`` and the report read them from a manifest, and a run's own
+    :class:`RunSummary` is made from them (:meth:`RunSummary.take`), so the counts printed after
+    a run and those recomputed later cannot disagree. A LazyFrame (a scanned manifest) is read
+    once, without loading it whole.
+    """
+    manifest = frame.lazy()
     edits = manifest.select("doc_id", "edits").explode("edits").drop_nulls("edits").unnest("edits")
     # Removed and inserted apart: a repair that inserts (a split adds a line break) is not a
     # negative removal, and a replacement both removes and inserts.
@@ -57,9 +63,15 @@ def summarize(manifest: pl.DataFrame) -> dict[str, pl.DataFrame]:
         .select(pl.lit(column).alias("column"), "value", "documents")
         for column in PROVENANCE_COLUMNS
     ]
-    total = manifest.height
-    translated = manifest.filter(pl.col("machine_translated").fill_null(False)).height
-    return {
+    translated = manifest.select(
+        documents=pl.len().cast(pl.Int64),
+        machine_translated=pl.col("machine_translated").fill_null(False).sum().cast(pl.Int64),
+    ).with_columns(
+        share=pl.when(pl.col("documents") > 0)
+        .then(pl.col("machine_translated") / pl.col("documents"))
+        .otherwise(0.0)
+    )
+    tables = {
         "status": manifest.group_by("status")
         .agg(
             documents=pl.len(),
@@ -93,17 +105,16 @@ def summarize(manifest: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "provenance": pl.concat(provenance).sort(
             "column", "documents", "value", descending=[False, True, False]
         ),
-        "machine_translated": pl.DataFrame(
-            {
-                "documents": [total],
-                "machine_translated": [translated],
-                "share": [translated / total if total else 0.0],
-            }
-        ),
+        "machine_translated": translated,
+        "dropped_by": manifest.drop_nulls("dropped_by")
+        .group_by("dropped_by")
+        .agg(documents=pl.len())
+        .sort("dropped_by"),
         "errors": manifest.filter(pl.col("status") == "error").select(
             "doc_id", "source", "source_line", "error"
         ),
     }
+    return dict(zip(tables, pl.collect_all(list(tables.values())), strict=True))
 
 
 @dataclass
@@ -152,20 +163,36 @@ class RunSummary:
             "skipped": [str(p) for p in self.skipped],
         }
 
-    def add(self, record: Record, row: dict[str, Any]) -> None:
-        """Account for one record. A failed record counts as a record, not as characters in or
-        out: its text was never cleaned, so nothing of it was removed."""
-        self.statuses[row["status"]] += 1
-        if row["status"] != "error":
-            self.chars_in += row["chars_in"] or 0
-            self.chars_out += row["chars_out"] or 0
-        if row["dropped_by"]:
-            self.dropped_by[row["dropped_by"]] += 1
-        if record.error is not None:
-            self.errors.append(str(record.error))
-        for edit in row["suspects"]:
-            self.suspects[f"{edit['step']}/{edit['rule']}"] += 1
-        for edit in row["edits"]:
-            self.edits_by_rule[f"{edit['step']}/{edit['rule']}"] += 1
-            self.chars_removed_by_step[edit["step"]] += len(edit["removed"])
-            self.chars_inserted_by_step[edit["step"]] += len(edit["inserted"])
+    def take(self, tables: Mapping[str, pl.DataFrame]) -> None:
+        """Set the counts from :func:`summarize`'s tables of the run's manifest. A failed
+        record counts as a record, not as characters in or out: its text was never cleaned."""
+        self.statuses = Counter()
+        self.chars_in = self.chars_out = 0
+        for status, documents, chars_in, chars_out in tables["status"].iter_rows():
+            self.statuses[status] = documents
+            if status != "error":
+                self.chars_in += chars_in or 0
+                self.chars_out += chars_out or 0
+        self.dropped_by = Counter(dict(tables["dropped_by"].iter_rows()))
+        by_rule = tables["by_rule"].sort("step", "rule")
+        self.edits_by_rule = Counter(
+            {
+                f"{step}/{rule}": edits
+                for step, rule, edits in by_rule.select("step", "rule", "edits").iter_rows()
+            }
+        )
+        by_step = tables["by_step"].sort("step")
+        self.chars_removed_by_step = Counter(
+            dict(by_step.select("step", "chars_removed").iter_rows())
+        )
+        self.chars_inserted_by_step = Counter(
+            dict(by_step.select("step", "chars_inserted").iter_rows())
+        )
+        held = (
+            tables["suspects"]
+            .group_by("step", "rule")
+            .agg(pl.col("held").sum())
+            .sort("step", "rule")
+        )
+        self.suspects = Counter({f"{step}/{rule}": count for step, rule, count in held.iter_rows()})
+        self.errors = tables["errors"].get_column("error").to_list()

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 
 import click
 
-from cleankit import __version__
+from cleankit._version import __version__
 from cleankit.core.errors import CleankitError, InputError, RuleError, SettingsError, Terminated
 from cleankit.core.signals import exit_now, raise_terminated
 

@@ -203,8 +203,8 @@ def clean(
     save_site_index: Path | None,
 ) -> None:
     """Clean INPUTS (JSONL, .jsonl.gz, Parquet, .txt, .html files or folders) into OUT."""
-    from cleankit.filters.site_boilerplate import SiteIndex
     from cleankit.io.corpus import read_documents
+    from cleankit.io.site_index import read_site_index
     from cleankit.run import clean_corpus
 
     settings = load_settings(config) if config else Settings()
@@ -224,7 +224,7 @@ def clean(
     settings = settings.replace(**overrides)
     rules = _rule_set(rule_paths, no_builtin_rules, settings.rule_timeout)
     corpus = read_documents(inputs, text_key=text_key, id_key=id_key, title_in_text=title_in_text)
-    prior = SiteIndex.read(site_index) if site_index else None
+    prior = read_site_index(site_index) if site_index else None
     options: dict[str, Any] = {
         "settings": settings,
         "rules": rules,

@@ -2,28 +2,36 @@
 
 A filter is any callable ``Document -> Outcome`` with a stable ``name``. A :class:`Chain` is
 itself a filter, so chains nest and embed in other programs. Filters that must see the whole
-corpus before judging one document (duplicate finders) are also :class:`Observer`\\ s;
-:meth:`Chain.run` feeds them in an extra pass whose results are spooled to disk, so no filter
-runs twice on a document and memory stays bounded.
+corpus before judging one document (duplicate finders) are :class:`Observer`\\ s: what they
+observe is a value (a *state*) that an engine computes in three phases and hands back to them,
+so no filter holds corpus-sized state and a reused chain cannot judge a text by an old corpus.
+Running a chain over a corpus is an engine's job (:mod:`cleankit.engines`).
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
-import pickle
-import tempfile
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Protocol, runtime_checkable
+from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
 from cleankit.core.document import Document, Edit, Outcome, Span, cut
 from cleankit.core.errors import DocumentError, ObserverError
 from cleankit.core.text import PROSE_ENDS, letter_words, reads_as_prose
-from cleankit.engines.workers import ordered_map
 
-__all__ = ["Chain", "Filter", "Observer", "Record", "as_filter", "merge_outcomes"]
+__all__ = [
+    "Chain",
+    "Filter",
+    "Observed",
+    "Observer",
+    "Record",
+    "as_filter",
+    "merge_outcomes",
+]
+
+#: An observer's state: the frozen value its observation gives.
+S = TypeVar("S")
 
 
 @runtime_checkable
@@ -40,14 +48,23 @@ class Filter(Protocol):
         ...
 
 
-class Observer(ABC):
+class Observer(ABC, Generic[S]):
     """A filter that must see the corpus before it judges one document (a duplicate finder).
 
-    An explicit base class, not a shape: a :class:`Chain` has ``observe`` too and is no
-    observer. :meth:`Chain.run` calls :meth:`observe` with the corpus as the filters before
-    this one leave it, then the observer judges each document; when the run ends it calls
-    :meth:`forget`, so a reused chain never judges a new text by an old corpus. Called on one
-    document while unobserved, a chain raises :class:`~cleankit.errors.ObserverError`.
+    An explicit base class, not a shape. Observation runs in three engine-neutral phases, so
+    the local engine and the Ray engine run the same functions and know no observer class:
+
+    1. :meth:`map` takes a batch of live documents, each with its ``seq`` (a number that grows
+       with input order), and gives ``(key, value)`` pairs;
+    2. :meth:`merge` takes one key and all its values (in no particular order: carry ``seq``
+       in the value where order matters) and gives results;
+    3. :meth:`finish` takes every result (in no particular order) and gives the state, a
+       frozen value.
+
+    :meth:`judge` then decides one document by that state. An engine binds the state to the
+    observer (:meth:`bind`), which gives a plain filter; the observer itself keeps nothing.
+    Called on a document unbound, an observer raises :class:`~cleankit.core.errors.ObserverError`.
+    Keys, values and results cross processes on Ray, so they must pickle.
     """
 
     @property
@@ -56,21 +73,67 @@ class Observer(ABC):
         """Stable ASCII slug, written into the manifest."""
 
     @abstractmethod
-    def __call__(self, doc: Document) -> Outcome:
-        """Judge one document, using what was observed."""
+    def map(self, batch: Sequence[tuple[int, Document]]) -> Iterable[tuple[Hashable, Any]]:
+        """Keys and values for a batch of ``(seq, document)`` pairs."""
 
     @abstractmethod
-    def observe(self, docs: Iterable[Document]) -> None:
-        """See every document before any is judged; starts afresh each time."""
+    def merge(self, key: Hashable, values: Sequence[Any]) -> Iterable[Any]:
+        """Results for one key, from every value mapped to it."""
+
+    @abstractmethod
+    def finish(self, results: Iterable[Any]) -> S:
+        """The state, from every result of every key."""
+
+    @abstractmethod
+    def judge(self, doc: Document, state: S) -> Outcome:
+        """Judge one document by the observed state."""
+
+    def observe(self, docs: Iterable[Document], *, batch_size: int = 512) -> S:
+        """Run the three phases in this process: the local engine's observation.
+
+        Values are grouped by key in memory; ``seq`` counts the documents given.
+        """
+        groups: dict[Hashable, list[Any]] = {}
+        numbered = enumerate(docs)
+        while batch := list(itertools.islice(numbered, batch_size)):
+            for key, value in self.map(batch):
+                groups.setdefault(key, []).append(value)
+        return self.finish(
+            itertools.chain.from_iterable(self.merge(key, values) for key, values in groups.items())
+        )
+
+    def bind(self, state: S) -> Observed[S]:
+        """This observer with an observed state: a filter that judges by it."""
+        return Observed(self, state)
+
+    def __call__(self, doc: Document) -> Outcome:
+        """Refuse: an observer judges only with a state (see :meth:`bind`)."""
+        raise ObserverError(_unobserved([self.name]))
+
+
+@dataclass(frozen=True, slots=True)
+class Observed(Generic[S]):
+    """An observer bound to the state an engine observed: a plain filter of the same name."""
+
+    observer: Observer[S]
+    state: S = field(repr=False)
 
     @property
-    @abstractmethod
-    def observed(self) -> bool:
-        """Whether an observation is loaded (``observe`` ran and ``forget`` did not since)."""
+    def name(self) -> str:
+        """The observer's name."""
+        return self.observer.name
 
-    @abstractmethod
-    def forget(self) -> None:
-        """Drop what was observed."""
+    def __call__(self, doc: Document) -> Outcome:
+        """Judge ``doc`` by the bound state."""
+        return self.observer.judge(doc, self.state)
+
+
+def _unobserved(names: Sequence[str]) -> str:
+    return (
+        f"{', '.join(names)} must see the corpus first: run the chain over it with "
+        "cleankit.run_chain(chain, docs), bind a state (observer.bind(observer.observe(docs))), "
+        "or leave them out of a chain meant for single texts (default_chain(corpus_level=False))"
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +203,8 @@ class Chain:
     filters: tuple[Filter, ...]
     name: str = "chain"
     max_removal: float = 1.0
-    _observers: tuple[int, ...] = field(init=False, repr=False, compare=False)
-    #: Every observer, nested chains included, found once: the filters never change.
-    _all_observers: tuple[Observer, ...] = field(init=False, repr=False, compare=False)
+    #: Every unbound observer, nested chains included, found once: the filters never change.
+    _all_observers: tuple[Observer[Any], ...] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names = _flat_names(self.filters)
@@ -152,9 +214,7 @@ class Chain:
                 # restore() finds step boundaries by name, so two steps of one name would be ambiguous.
                 raise ValueError(f"chain has two steps named {step_name!r}; give each its own name")
             seen.add(step_name)
-        observers = tuple(i for i, f in enumerate(self.filters) if _needs_observation(f))
-        object.__setattr__(self, "_observers", observers)
-        every: list[Observer] = []
+        every: list[Observer[Any]] = []
         for step in self.filters:
             if isinstance(step, Chain):
                 every.extend(step.observers())
@@ -165,47 +225,53 @@ class Chain:
     def __call__(self, doc: Document) -> Outcome:
         """Run every filter on one document; a DocumentError propagates to the caller.
 
-        Raises :class:`~cleankit.errors.ObserverError` when some observer has not seen a
-        corpus: without one it would pass every duplicate silently.
+        Raises :class:`~cleankit.core.errors.ObserverError` naming the observers that have no
+        state bound: without one they would pass every duplicate silently.
         """
-        unobserved = [o.name for o in self._all_observers if not o.observed]
-        if unobserved:
-            raise ObserverError(
-                f"{', '.join(unobserved)} must see the corpus first: run the chain over it with "
-                "Chain.run(docs), call observe(docs) on each, or leave them out of a chain "
-                "meant for single texts (default_chain(corpus_level=False))"
-            )
+        if self._all_observers:
+            raise ObserverError(_unobserved([o.name for o in self._all_observers]))
         return self._apply(self.filters, Outcome(doc=doc))
 
     def record(self, doc: Document) -> Record:
-        """Run the chain on one document as :meth:`run` does on each: a DocumentError (a rule
+        """Run the chain on one document as an engine does on each: a DocumentError (a rule
         that times out, say) becomes an error record instead of an exception."""
-        try:
-            return Record(doc, self(doc))
-        except DocumentError as error:
-            return Record(doc, None, error)
+        return self.advance(Record(doc, Outcome(doc=doc)))
 
-    def observers(self) -> list[Observer]:
-        """Every observer of this chain, nested chains included, in order."""
+    def advance(self, record: Record) -> Record:
+        """Take a record on through this chain's filters (an engine's stage): a record that is
+        already dropped or failed passes as it is, and a DocumentError becomes an error record."""
+        if record.outcome is None or record.outcome.doc is None:
+            return record
+        try:
+            return Record(record.original, self._apply(self.filters, record.outcome))
+        except DocumentError as error:
+            return Record(record.original, None, error)
+
+    def observers(self) -> list[Observer[Any]]:
+        """Every observer of this chain with no state bound, nested chains included, in order."""
         return list(self._all_observers)
+
+    @property
+    def has_observers(self) -> bool:
+        """Whether some filter of this chain (or of a chain inside it) must see the corpus first."""
+        return bool(self._all_observers)
 
     def with_filters(self, filters: Sequence[Filter], name: str) -> Chain:
         """A chain of other filters with this chain's guard (engines split chains into stages)."""
         return Chain(tuple(filters), name=name, max_removal=self.max_removal)
 
-    @property
-    def has_observers(self) -> bool:
-        """Whether some filter of this chain (or of a chain inside it) must see the corpus first."""
-        return bool(self._observers)
-
-    def observe(self, docs: Iterable[Document]) -> None:
-        """Let a nested chain's observers see the corpus, so chains nest inside :meth:`run`.
-
-        The inner filters run once here to feed the inner observers and again when the outer
-        chain calls this one; nest observer chains only where that cost is acceptable.
-        """
-        for record in self._run(docs, forget=False):
-            del record
+    def bind(self, states: Mapping[str, Any]) -> Chain:
+        """This chain with each observer named in ``states`` bound to its state (nested chains
+        included); the chain itself is not changed, so no state outlives the run that made it."""
+        bound: list[Filter] = []
+        for step in self.filters:
+            if isinstance(step, Chain):
+                bound.append(step.bind(states))
+            elif isinstance(step, Observer) and step.name in states:
+                bound.append(step.bind(states[step.name]))
+            else:
+                bound.append(step)
+        return Chain(tuple(bound), name=self.name, max_removal=self.max_removal)
 
     def _apply(self, filters: Sequence[Filter], outcome: Outcome) -> Outcome:
         for step in filters:
@@ -216,86 +282,6 @@ class Chain:
                 result = guard(outcome.doc, result, step.name, max_removal=self.max_removal)
             outcome = merge_outcomes(outcome, result)
         return outcome
-
-    def _step(self, filters: Sequence[Filter], record: Record) -> Record:
-        if record.outcome is None or record.outcome.doc is None:
-            return record
-        try:
-            return Record(record.original, self._apply(filters, record.outcome))
-        except DocumentError as error:
-            return Record(record.original, None, error)
-
-    def run(
-        self,
-        corpus: Iterable[Document | DocumentError],
-        *,
-        workers: int = 1,
-        progress: Callable[[], None] | None = None,
-    ) -> Iterator[Record]:
-        """Stream records through the chain, one :class:`Record` per input item, in input order.
-
-        ``corpus`` items that are already errors (malformed input) pass through as error records.
-        With observers, the records before each observer are spooled to a temporary file while
-        the observer sees them, and the next stage reads them back. ``workers > 1`` runs the
-        filters before the first observer (the per-document work) in that many processes; the
-        output order and content do not change. ``progress`` is called once per record as it
-        leaves that first stage, which is where most of the time goes. When the run ends (or
-        its iterator is closed) the observers forget the corpus.
-        """
-        return self._run(corpus, workers=workers, progress=progress, forget=True)
-
-    def _run(
-        self,
-        corpus: Iterable[Document | DocumentError],
-        *,
-        workers: int = 1,
-        progress: Callable[[], None] | None = None,
-        forget: bool,
-    ) -> Iterator[Record]:
-        try:
-            yield from self._stages(corpus, workers, progress)
-        finally:
-            if forget:
-                for observer in self._all_observers:
-                    observer.forget()
-
-    def _stages(
-        self,
-        corpus: Iterable[Document | DocumentError],
-        workers: int,
-        progress: Callable[[], None] | None,
-    ) -> Iterator[Record]:
-        records: Iterable[Record] = (
-            Record(None, None, item)
-            if isinstance(item, DocumentError)
-            else Record(item, Outcome(doc=item))
-            for item in corpus
-        )
-        bounds = [0, *self._observers, len(self.filters)]
-        for start, stop in itertools.pairwise(bounds[:-1]):
-            observer = self.filters[stop]
-            assert isinstance(observer, Observer | Chain)
-            spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _read_spool when drained
-            stage = self._stage(self.filters[start:stop], records, workers if start == 0 else 1)
-            if start == 0 and progress is not None:
-                stage = _counted(stage, progress)
-            docs = _spooled_docs(stage, spool)
-            observer.observe(docs)
-            for _ in docs:  # an observer that stops reading early must not lose records
-                pass
-            records = _read_spool(spool)
-        last = bounds[-2]
-        final = self._stage(self.filters[last:], records, workers if last == 0 else 1)
-        if last == 0 and progress is not None:
-            final = _counted(final, progress)
-        yield from final
-
-    def _stage(
-        self, filters: Sequence[Filter], records: Iterable[Record], workers: int
-    ) -> Iterator[Record]:
-        if workers <= 1 or not filters:
-            return (self._step(filters, r) for r in records)
-        return _pooled(self.with_filters(filters, f"{self.name}-stage"), records, workers)
 
 
 def _removed_chars(edit: Edit) -> int:
@@ -375,42 +361,3 @@ def _as_suspects(edits: Sequence[Edit], reason: str) -> tuple[Edit, ...]:
         Edit(e.step, e.rule, e.start, e.end, e.removed, e.inserted, f"{reason}; {e.why}")
         for e in edits
     )
-
-
-def _apply_step(chain: Chain, record: Record) -> Record:
-    return chain._step(chain.filters, record)
-
-
-def _pooled(chain: Chain, records: Iterable[Record], workers: int) -> Iterator[Record]:
-    """Map records through ``chain`` in worker processes, in order (see :mod:`cleankit.workers`)."""
-    return ordered_map(functools.partial(_apply_step, chain), records, workers)
-
-
-def _counted(records: Iterable[Record], progress: Callable[[], None]) -> Iterator[Record]:
-    for record in records:
-        progress()
-        yield record
-
-
-def _needs_observation(step: Filter) -> bool:
-    if isinstance(step, Chain):
-        return step.has_observers
-    return isinstance(step, Observer)
-
-
-def _spooled_docs(records: Iterable[Record], spool: IO[bytes]) -> Iterator[Document]:
-    for record in records:
-        pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
-        if record.current is not None:
-            yield record.current
-
-
-def _read_spool(spool: IO[bytes]) -> Iterator[Record]:
-    with spool:
-        spool.seek(0)
-        while True:
-            try:
-                record = pickle.load(spool)
-            except EOFError:
-                return
-            yield record

@@ -1,7 +1,11 @@
 """Near-duplicate documents across the corpus (syndicated copies), found with MinHash LSH.
 
-Every candidate pair is verified with the exact shingle Jaccard before it merges clusters, so
-templates whose signatures happen to collide in one band do not chain into one cluster.
+Each document's MinHash signature is cut into ``bands`` bands of ``rows`` values; documents
+that share a band share a bucket, and every pair in a bucket is a candidate. Each candidate
+pair is verified with the exact shingle Jaccard (once, in the first band the two share) before
+it merges clusters, so templates whose signatures happen to collide in one band do not chain
+into one cluster. The three phases of :class:`~cleankit.core.chain.Observer` are: sign and
+band (map), verify each bucket's pairs (merge), join clusters and choose keepers (finish).
 """
 
 from __future__ import annotations
@@ -9,28 +13,47 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import itertools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
-
-from datasketch import MinHashLSH
+from typing import Any, NamedTuple
 
 from cleankit.core.chain import Observer
 from cleankit.core.document import Document, Outcome, drop
 from cleankit.core.settings import KEEP_POLICIES, Keep
-from cleankit.core.sites import site_of
-from cleankit.filters.minhash import _BATCH, Hashes, UnionFind, jaccard, shingle_hashes, signatures
+from cleankit.filters.minhash import Hashes, UnionFind, jaccard, shingle_hashes, signatures
+from cleankit.filters.sites import site_of
+
+__all__ = ["Clusters", "DropNearDuplicates", "instant"]
 
 
-@dataclass
-class _Verdicts:
-    """What an observation pass decided, by document id."""
+@dataclass(frozen=True)
+class Clusters:
+    """What an observation decided: the state :class:`DropNearDuplicates` judges by."""
 
-    duplicate_of: dict[str, tuple[str, float]] = field(default_factory=dict)
-    cluster_of: dict[str, str] = field(default_factory=dict)
+    #: A dropped copy's id -> the kept document's id and their Jaccard similarity.
+    duplicate_of: Mapping[str, tuple[str, float]] = field(default_factory=dict)
+    #: Every clustered document's id -> the id of its cluster's kept document.
+    cluster_of: Mapping[str, str] = field(default_factory=dict)
+    #: Distinct candidate pairs from the buckets, and those the exact Jaccard confirmed.
     candidates: int = 0
     verified: int = 0
-    observed: bool = False
+
+
+class _Member(NamedTuple):
+    """A signed document, as the buckets carry it."""
+
+    seq: int
+    doc_id: str
+    rank: tuple[Any, ...]
+    shingles: Hashes
+    bands: tuple[bytes, ...]
+
+
+class _Pairs(NamedTuple):
+    """One bucket's verdicts: candidate pairs counted there, and those verified."""
+
+    candidates: int
+    edges: tuple[tuple[_Member, _Member], ...]
 
 
 def instant(value: object) -> dt.datetime | None:
@@ -57,12 +80,13 @@ def instant(value: object) -> dt.datetime | None:
 
 
 @dataclass(frozen=True)
-class DropNearDuplicates(Observer):
+class DropNearDuplicates(Observer[Clusters]):
     """Drop syndicated copies across the corpus; one document of each cluster is kept.
 
     ``keep`` picks the survivor: ``first`` (input order), ``longest``, ``earliest`` (by
     ``meta.date`` / ``meta.published_date``, undated last) or ``priority`` (by position of the
-    document's site or source in ``source_priority``). Ties fall back to input order.
+    document's site or source in ``source_priority``). Ties fall back to input order. ``keep``
+    is checked when the filter is built: an unknown policy is a ValueError naming the choices.
     """
 
     threshold: float = 0.8
@@ -74,7 +98,6 @@ class DropNearDuplicates(Observer):
     keep: Keep | str = Keep.FIRST
     source_priority: tuple[str, ...] = ()
     name: str = "drop-near-duplicates"
-    verdicts: _Verdicts = field(default_factory=_Verdicts, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         try:
@@ -83,97 +106,95 @@ class DropNearDuplicates(Observer):
             choices = ", ".join(KEEP_POLICIES)
             raise ValueError(f"keep must be one of {choices}, not {self.keep!r}") from None
         object.__setattr__(self, "keep", keep)
+        if self.bands * self.rows > self.num_perm:
+            raise ValueError(
+                f"bands x rows ({self.bands} x {self.rows}) exceeds num_perm ({self.num_perm})"
+            )
 
-    def observe(self, docs: Iterable[Document]) -> None:
-        """Sign every document, find candidate pairs with LSH, verify them, build clusters."""
-        lsh = MinHashLSH(num_perm=self.num_perm, params=(self.bands, self.rows))
-        ids: list[str] = []
-        shingles: list[Hashes] = []
-        rank: list[tuple[Any, ...]] = []
-        pairs: set[tuple[int, int]] = set()
-        for batch in _batches(docs, _BATCH):
-            batch_shingles = [shingle_hashes(d.text, self.shingle_size) for d in batch]
-            signed = signatures(batch_shingles, num_perm=self.num_perm, seed=self.seed)
-            for doc, doc_shingles, signature in zip(batch, batch_shingles, signed, strict=True):
-                index = len(ids)
-                ids.append(doc.id)
-                shingles.append(doc_shingles)
-                rank.append(self._rank(doc, index))
-                if doc_shingles.size:
-                    lsh.insert(index, signature, check_duplication=False)
-        # Candidate pairs straight from the band buckets: every pair that shares a bucket in any
-        # band, which is what querying each document would return, without hashing bands twice.
-        for table in lsh.hashtables:
-            for bucket in table.keys():  # noqa: SIM118 - datasketch storage, not a dict
-                members = table.get(bucket)
-                if len(members) > 1:
-                    pairs.update(itertools.combinations(sorted(members), 2))
-        self._cluster(ids, shingles, rank, sorted(pairs))
-
-    def _cluster(
-        self,
-        ids: Sequence[str],
-        shingles: Sequence[Hashes],
-        rank: Sequence[tuple[Any, ...]],
-        pairs: Sequence[tuple[int, int]],
-    ) -> None:
-        groups = UnionFind(len(ids))
-        verified = 0
-        for a, b in pairs:
-            if jaccard(shingles[a], shingles[b]) >= self.threshold:
-                groups.union(a, b)
-                verified += 1
-        members: dict[int, list[int]] = {}
-        for index in range(len(ids)):
-            members.setdefault(groups.find(index), []).append(index)
-        verdicts = self.verdicts
-        verdicts.duplicate_of.clear()
-        verdicts.cluster_of.clear()
-        verdicts.candidates, verdicts.verified = len(pairs), verified
-        verdicts.observed = True
-        for group in members.values():
-            if len(group) < 2:
+    def map(self, batch: Sequence[tuple[int, Document]]) -> Iterator[tuple[Hashable, _Member]]:
+        """Sign the batch (datasketch's bulk path) and put each document in one bucket per
+        band; a document without words has no shingles and joins no bucket."""
+        shingles = [shingle_hashes(doc.text, self.shingle_size) for _, doc in batch]
+        signed = signatures(shingles, num_perm=self.num_perm, seed=self.seed)
+        for (seq, doc), doc_shingles, signature in zip(batch, shingles, signed, strict=True):
+            if not doc_shingles.size:
                 continue
-            keeper = min(group, key=rank.__getitem__)
-            for index in group:
-                verdicts.cluster_of[ids[index]] = ids[keeper]
-                if index != keeper:
-                    similarity = jaccard(shingles[index], shingles[keeper])
-                    verdicts.duplicate_of[ids[index]] = (ids[keeper], similarity)
+            values = signature.hashvalues
+            bands = tuple(
+                values[band * self.rows : (band + 1) * self.rows].tobytes()
+                for band in range(self.bands)
+            )
+            member = _Member(seq, doc.id, self._rank(doc, seq), doc_shingles, bands)
+            for band, key in enumerate(bands):
+                yield (band, key), member
 
-    def _rank(self, doc: Document, index: int) -> tuple[Any, ...]:
+    def merge(self, key: Hashable, values: Sequence[_Member]) -> Iterator[_Pairs]:
+        """Verify the pairs of one bucket, each pair only in the first band its two share."""
+        if len(values) < 2:
+            return
+        assert isinstance(key, tuple)
+        band = key[0]
+        candidates = 0
+        edges: list[tuple[_Member, _Member]] = []
+        for a, b in itertools.combinations(sorted(values), 2):
+            if any(a.bands[earlier] == b.bands[earlier] for earlier in range(band)):
+                continue
+            candidates += 1
+            if jaccard(a.shingles, b.shingles) >= self.threshold:
+                edges.append((a, b))
+        yield _Pairs(candidates, tuple(edges))
+
+    def finish(self, results: Iterable[_Pairs]) -> Clusters:
+        """Join verified pairs into clusters and keep the best-ranked document of each."""
+        candidates = 0
+        members: dict[int, _Member] = {}
+        edges: list[tuple[int, int]] = []
+        for pairs in results:
+            candidates += pairs.candidates
+            for a, b in pairs.edges:
+                members[a.seq], members[b.seq] = a, b
+                edges.append((a.seq, b.seq))
+        order = sorted(members)
+        position = {seq: index for index, seq in enumerate(order)}
+        groups = UnionFind(len(order))
+        for first, second in sorted(edges):
+            groups.union(position[first], position[second])
+        clusters: dict[int, list[_Member]] = {}
+        for seq in order:
+            clusters.setdefault(groups.find(position[seq]), []).append(members[seq])
+        duplicate_of: dict[str, tuple[str, float]] = {}
+        cluster_of: dict[str, str] = {}
+        for group in clusters.values():
+            keeper = min(group, key=lambda member: member.rank)
+            for member in group:
+                cluster_of[member.doc_id] = keeper.doc_id
+                if member is not keeper:
+                    similarity = jaccard(member.shingles, keeper.shingles)
+                    duplicate_of[member.doc_id] = (keeper.doc_id, similarity)
+        return Clusters(duplicate_of, cluster_of, candidates, len(edges))
+
+    def _rank(self, doc: Document, seq: int) -> tuple[Any, ...]:
         match self.keep:
             case Keep.LONGEST:
-                return (-len(doc.text), index)
+                return (-len(doc.text), seq)
             case Keep.EARLIEST:
                 moment = instant(doc.meta.get("date") or doc.meta.get("published_date"))
-                return (0, moment.timestamp(), index) if moment else (1, 0.0, index)
+                return (0, moment.timestamp(), seq) if moment else (1, 0.0, seq)
             case Keep.PRIORITY:
                 last = len(self.source_priority)
                 ranks = [
                     self.source_priority.index(name) if name in self.source_priority else last
                     for name in (site_of(doc), doc.source)
                 ]
-                return (min(ranks), index)
+                return (min(ranks), seq)
             case Keep.FIRST:
-                return (index,)
+                return (seq,)
         raise AssertionError(self.keep)  # unreachable: __post_init__ made it a Keep
 
-    @property
-    def observed(self) -> bool:
-        """Whether clusters from an observation are loaded."""
-        return self.verdicts.observed
-
-    def forget(self) -> None:
-        """Drop the clusters, so that no verdict outlives the corpus it was made for."""
-        self.verdicts.duplicate_of.clear()
-        self.verdicts.cluster_of.clear()
-        self.verdicts.observed = False
-
-    def __call__(self, doc: Document) -> Outcome:
+    def judge(self, doc: Document, state: Clusters) -> Outcome:
         """Drop a document the observation found to be a copy; tag survivors with their cluster."""
-        found = self.verdicts.duplicate_of.get(doc.id)
-        cluster = self.verdicts.cluster_of.get(doc.id)
+        found = state.duplicate_of.get(doc.id)
+        cluster = state.cluster_of.get(doc.id)
         if found is None:
             return Outcome(doc=doc, cluster_id=cluster)
         keeper, similarity = found
@@ -186,14 +207,3 @@ class DropNearDuplicates(Observer):
             similarity=round(similarity, 6),
             cluster_id=cluster,
         )
-
-
-def _batches(items: Iterable[Document], size: int) -> Iterator[list[Document]]:
-    batch: list[Document] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from cleankit.core.document import Document, Outcome, ProvenanceValue, Span, cut
 from cleankit.core.errors import DocumentError
 from cleankit.core.provenance import MULTI_VALUED, VALUE_SEPARATOR
-from cleankit.core.sites import publisher_host, spelled_site_name
 from cleankit.core.text import (
     PROSE_WORDS,
     Paragraph,
@@ -27,6 +26,7 @@ from cleankit.filters.names import (
     same_outlet_key,
 )
 from cleankit.filters.rule_model import Example, Rule, has_cue
+from cleankit.filters.sites import publisher_host, spelled_site_name
 
 
 @dataclass(frozen=True, slots=True)

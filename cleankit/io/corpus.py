@@ -73,11 +73,7 @@ class Corpus:
                 if isinstance(item, Document):
                     where = f"{item.source}:{item.line}"
                     if item.id in seen:
-                        yield DocumentError(
-                            f"duplicate id {item.id!r} (first seen at {seen[item.id]})",
-                            path=item.source,
-                            line=item.line,
-                        )
+                        yield duplicate_id(item.id, seen[item.id], item.source, item.line)
                         continue
                     seen[item.id] = where
                 elif item.doc_id is not None:
@@ -229,3 +225,11 @@ def _without_suffix(label: str) -> str:
     head, _, name = label.rpartition("/")
     stem = Path(name).stem
     return f"{head}/{stem}" if head else stem
+
+
+def duplicate_id(doc_id: str, first_seen: str, path: str, line: int | None) -> DocumentError:
+    """The error of a record whose id an earlier record (at ``first_seen``) already has: ids
+    key the manifest and restore, so the later record is refused, never silently merged."""
+    return DocumentError(
+        f"duplicate id {doc_id!r} (first seen at {first_seen})", path=path, line=line
+    )
