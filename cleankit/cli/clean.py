@@ -14,6 +14,7 @@ import click
 from cleankit.audit.summary import RunSummary
 from cleankit.cli.app import _friendly, _options, main
 from cleankit.core.chain import Record
+from cleankit.core.provenance import STATUSES
 from cleankit.core.settings import DEDUP_ONLY_SKIP, KEEP_POLICIES, STEPS, Settings, load_settings
 
 
@@ -29,9 +30,7 @@ def _rule_set(rules: Sequence[Path], no_builtin: bool, timeout: float) -> Any:
 
 def _print_summary(summary: RunSummary) -> None:
     echo = click.echo
-    statuses = ", ".join(
-        f"{summary.statuses[s]} {s}" for s in ("kept", "dropped", "duplicate", "error")
-    )
+    statuses = ", ".join(f"{summary.statuses[s]} {s}" for s in STATUSES)
     echo(f"{summary.records} records: {statuses}")
     removed = sum(summary.chars_removed_by_step.values())
     inserted = sum(summary.chars_inserted_by_step.values())
