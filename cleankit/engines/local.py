@@ -8,7 +8,6 @@ rest of the chain (:meth:`~cleankit.core.chain.Chain.bind`), which reads the spo
 
 from __future__ import annotations
 
-import functools
 import itertools
 import pickle
 import tempfile
@@ -95,11 +94,7 @@ def _stage(
     stage = chain.with_filters(filters, f"{chain.name}-stage")
     if workers <= 1 or not filters:
         return (stage.advance(r) for r in records)
-    return ordered_map(functools.partial(_advance, stage), records, workers)
-
-
-def _advance(chain: Chain, record: Record) -> Record:
-    return chain.advance(record)
+    return ordered_map(stage.advance, records, workers)
 
 
 def _counted(records: Iterable[Record], progress: Callable[[], None]) -> Iterator[Record]:

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from cleankit.core.chain import Chain, Filter, Observer, Record
+from cleankit.core.chain import Chain, Observer, Record
 from cleankit.core.document import Outcome
 from cleankit.core.errors import CleankitError, DocumentError
 from cleankit.io.corpus import Corpus, Shard, duplicate_id
@@ -104,8 +104,8 @@ def _map_keys(batch: dict[str, Any], *, observer: Observer[Any]) -> dict[str, An
     # keys travel pickled: a key may be any hashable (a tuple of a band and bytes, a site and
     # a 64-bit digest) that Arrow has no column type for
     return {
-        "key": [pickle.dumps(key, protocol=pickle.HIGHEST_PROTOCOL) for key, _ in pairs],
-        "value": [pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL) for _, value in pairs],
+        "key": [_dump(key) for key, _ in pairs],
+        "value": [_dump(value) for _, value in pairs],
     }
 
 
@@ -115,13 +115,8 @@ def _merge_group(group: dict[str, Any], *, observer: Observer[Any]) -> dict[str,
     return {"result": [_dump(result) for result in observer.merge(key, values)]}
 
 
-def _observe(observer: Filter, current: Any, partitions: int) -> Any:
+def _observe(observer: Observer[Any], current: Any, partitions: int) -> Any:
     """The observer's state, computed by its three phases on the cluster."""
-    if not isinstance(observer, Observer):
-        raise CleankitError(
-            f"the Ray engine runs observers of the top-level chain only; {observer.name!r} is a "
-            "chain with observers inside: put its filters in the outer chain"
-        )
     keyed = current.map_batches(_map_keys, fn_kwargs={"observer": observer}, batch_size=512)
     merged = keyed.groupby("key", num_partitions=partitions).map_groups(
         _merge_group, fn_kwargs={"observer": observer}
@@ -208,9 +203,13 @@ def _run(
             segment = chain.with_filters(filters[start:stop], f"{chain.name}-{start}")
             current = current.map_batches(_apply, fn_kwargs={"chain": segment}).materialize()
         observer = filters[stop]
+        if not isinstance(observer, Observer):
+            raise CleankitError(
+                f"the Ray engine runs observers of the top-level chain only; {observer.name!r} is "
+                "a chain with observers inside: put its filters in the outer chain"
+            )
         state = _observe(observer, current, partitions)
         states[observer.name] = state
-        assert isinstance(observer, Observer)
         filters[stop] = observer.bind(state)
     last = chain.with_filters(filters[bounds[-2] :], f"{chain.name}-{bounds[-2]}")
     if bounds[-2] != 0:

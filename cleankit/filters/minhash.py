@@ -20,7 +20,6 @@ from cleankit.core.text import (
 )
 
 Hashes = npt.NDArray[np.uint32]
-_BATCH = 512
 
 
 def shingle_hashes(text: str, size: int) -> Hashes:

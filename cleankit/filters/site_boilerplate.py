@@ -42,6 +42,10 @@ class SiteIndex:
     examples: Mapping[tuple[str, int], str] = field(default_factory=dict)
 
 
+#: What a run without a saved index starts from (made once: ``merge`` runs for every digest).
+_NO_PRIOR = SiteIndex()
+
+
 @dataclass(frozen=True)
 class DropSiteBoilerplate(Observer[SiteIndex]):
     """Remove paragraphs that recur in at least ``min_docs`` documents of the same site.
@@ -74,7 +78,7 @@ class DropSiteBoilerplate(Observer[SiteIndex]):
         """The digest's count, prior included, and its example: the prior's, or the text of
         the document that brings the count to two. Digests seen once are left out."""
         assert isinstance(key, tuple)
-        prior = self.prior or SiteIndex()
+        prior = self.prior or _NO_PRIOR
         before = prior.counts.get(key, 0)
         total = before + len(values)
         if total < 2:
@@ -85,7 +89,7 @@ class DropSiteBoilerplate(Observer[SiteIndex]):
 
     def finish(self, results: Iterable[tuple[tuple[str, int], int, str]]) -> SiteIndex:
         """The index: the prior's counts, with this corpus's added."""
-        prior = self.prior or SiteIndex()
+        prior = self.prior or _NO_PRIOR
         counts = dict(prior.counts)
         examples = dict(prior.examples)
         for slot, total, example in results:
