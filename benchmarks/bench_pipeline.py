@@ -64,6 +64,9 @@ def main() -> None:
     parser.add_argument("--child", choices=list(CONFIGS), help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path)
     parser.add_argument("--out", type=Path, default=HERE / "out" / "pipeline")
+    parser.add_argument(
+        "--configs", nargs="+", choices=list(CONFIGS), default=list(CONFIGS), help="which to run"
+    )
     args = parser.parse_args()
     corpus = args.corpus or HERE / "out" / f"corpus-{args.docs}.jsonl"
     if args.child:
@@ -71,7 +74,7 @@ def main() -> None:
         return
     ensure_corpus(corpus, args.docs)
     results = {}
-    for name in CONFIGS:
+    for name in args.configs:
         done = subprocess.run(
             [
                 sys.executable,
@@ -90,7 +93,7 @@ def main() -> None:
         results[name] = json.loads(done.stdout.strip().splitlines()[-1])
         print(json.dumps(results[name]))
     reference = (args.out / "local-1" / "documents.jsonl").read_bytes()
-    for name in CONFIGS:
+    for name in args.configs:
         same = (args.out / name / "documents.jsonl").read_bytes() == reference
         ratio = results[name]["docs_per_s"] / results["local-1"]["docs_per_s"]
         print(

@@ -23,17 +23,20 @@ Hashes = npt.NDArray[np.uint32]
 
 
 def shingle_hashes(text: str, size: int) -> Hashes:
-    """Sorted unique 32-bit hashes of the word ``size``-grams (one shingle if the text is shorter).
+    """Sorted unique 32-bit hashes of the word ``size``-grams (one shingle if the text is shorter)."""
+    return token_shingles(words(text), size)
 
-    Each token is hashed once (xxh32 of its UTF-8 bytes); n-gram hashes are then combined with
-    numpy (polynomial roll plus a 64-bit finaliser), instead of joining and hashing every n-gram
-    string, which was most of the cost of signing a document.
+
+def token_shingles(tokens: Sequence[str], size: int) -> Hashes:
+    """:func:`shingle_hashes` of text already split into :func:`~cleankit.core.text.words`.
+
+    Each distinct token is hashed once (xxh32 of its UTF-8 bytes, remembered in
+    :data:`_TOKEN_HASHES`); n-gram hashes are then combined with numpy (polynomial roll plus a
+    64-bit finaliser), instead of joining and hashing every n-gram string.
     """
-    tokens = words(text)
     if not tokens:
         return np.empty(0, dtype=np.uint32)
-    digest = xxhash.xxh32_intdigest
-    token_hashes = np.fromiter((digest(t.encode("utf-8")) for t in tokens), np.uint64, len(tokens))
+    token_hashes = np.array(list(map(_TOKEN_HASHES.__getitem__, tokens)), dtype=np.uint64)
     width = min(size, len(tokens))
     count = len(tokens) - width + 1
     combined = np.zeros(count, dtype=np.uint64)
@@ -45,6 +48,56 @@ def shingle_hashes(text: str, size: int) -> Hashes:
     return np.unique(combined.astype(np.uint32))
 
 
+def token_shingles_many(token_lists: Sequence[Sequence[str]], size: int) -> list[Hashes]:
+    """:func:`token_shingles` of each list, the same arrays, computed together: a paragraph
+    has a few dozen words, and numpy's cost per call, not per word, dominated one by one."""
+    result: list[Hashes] = [np.empty(0, dtype=np.uint32)] * len(token_lists)
+    full = [i for i, tokens in enumerate(token_lists) if len(tokens) >= size]
+    for i, tokens in enumerate(token_lists):
+        if 0 < len(tokens) < size:
+            result[i] = token_shingles(tokens, size)
+    if not full:
+        return result
+    lengths = np.array([len(token_lists[i]) for i in full], dtype=np.int64)
+    flat = [token for i in full for token in token_lists[i]]
+    token_hashes = np.array(list(map(_TOKEN_HASHES.__getitem__, flat)), dtype=np.uint64)
+    count = len(flat) - size + 1
+    combined = np.zeros(count, dtype=np.uint64)
+    for offset in range(size):
+        combined = combined * _ROLL + token_hashes[offset : offset + count]
+    combined ^= combined >> np.uint64(33)
+    combined *= _MIX
+    combined ^= combined >> np.uint64(33)
+    # The n-grams that lie inside one list, tagged with the list's number, sorted and made
+    # unique in one call; each list's slice is then its sorted unique hashes.
+    starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    owner = np.repeat(np.arange(len(full), dtype=np.uint64), lengths - size + 1)
+    positions = np.concatenate(
+        [np.arange(a, a + n - size + 1) for a, n in zip(starts, lengths, strict=True)]
+    )
+    tagged = np.unique((owner << np.uint64(32)) | combined[positions].astype(np.uint32))
+    bounds = np.searchsorted(tagged >> np.uint64(32), np.arange(len(full) + 1, dtype=np.uint64))
+    values = tagged.astype(np.uint32)
+    for k, i in enumerate(full):
+        result[i] = values[bounds[k] : bounds[k + 1]]
+    return result
+
+
+class _TokenHashes(dict[str, int]):
+    """xxh32 of each token, computed on first sight: a corpus repeats its words so often that
+    a lookup replaces nearly every hash. Cleared when it holds a million tokens, so memory
+    stays bounded on any vocabulary; the values never depend on what it holds."""
+
+    LIMIT = 1 << 20
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[token] = xxhash.xxh32_intdigest(token.encode("utf-8"))
+        return value
+
+
+_TOKEN_HASHES = _TokenHashes()
 _ROLL = np.uint64(0x100000001B3)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 

@@ -19,7 +19,7 @@ from cleankit.core.text import (
     trim_overlaps,
 )
 from cleankit.filters.headline import headline_of
-from cleankit.filters.minhash import Hashes, UnionFind, jaccard, shingle_hashes
+from cleankit.filters.minhash import Hashes, UnionFind, jaccard, token_shingles_many
 
 #: Paragraphs shorter than this are labels, headings, list items: repeated by design.
 _STRUCTURE_WORDS = 8
@@ -63,18 +63,21 @@ class DropRepeatedParagraphs:
             return Outcome(doc=doc)
         headline = headline_of(doc)
         keys = [normalize_key(p.text) for p in found]
-        counts = [len(k.split()) for k in keys]
+        tokens = [k.split() for k in keys]  # the words of each paragraph, split once
+        counts = [len(t) for t in tokens]
         prose = [reads_as_prose(p.text, n, _TERMINAL) for p, n in zip(found, counts, strict=True)]
         first_prose = prose.index(True) if True in prose else len(found)
         fixed = [
             self._structure(i, found, counts, in_header=i < first_prose) for i in range(len(found))
         ]
-        sets = [
-            None
-            if fixed[i] or counts[i] < self.min_words
-            else shingle_hashes(p.text, self.shingle_size)
-            for i, p in enumerate(found)
-        ]
+        compared = [i for i in range(len(found)) if not fixed[i] and counts[i] >= self.min_words]
+        sets: list[Hashes | None] = [None] * len(found)
+        for i, hashes in zip(
+            compared,
+            token_shingles_many([tokens[i] for i in compared], self.shingle_size),
+            strict=True,
+        ):
+            sets[i] = hashes
         shared = _shared(sets)
         reasons: dict[int, tuple[str, str]] = {}
         for group in self._copies(keys, sets, shared, fixed):
@@ -206,9 +209,15 @@ def _shared(sets: Sequence[Hashes | None]) -> list[bool]:
     present = [s for s in sets if s is not None and s.size]
     if len(present) < 2:
         return [False] * len(sets)
-    values, counts = np.unique(np.concatenate(present), return_counts=True)
+    every = np.concatenate(present)
+    values, counts = np.unique(every, return_counts=True)
     repeated = values[counts > 1]
-    return [s is not None and bool(np.isin(s, repeated, assume_unique=True).any()) for s in sets]
+    hit = np.isin(every, repeated)
+    ends = np.cumsum([s.size for s in present])
+    # Whether each present set holds a repeated hash: one isin over all, then per set.
+    any_hit = np.logical_or.reduceat(hit, np.concatenate(([0], ends[:-1])))
+    flags = iter(any_hit.tolist())
+    return [bool(next(flags)) if s is not None and s.size else False for s in sets]
 
 
 @dataclass(frozen=True)

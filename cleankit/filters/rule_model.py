@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+import ahocorasick
 import regex
 
 from cleankit.core.document import ProvenanceValue
@@ -62,6 +64,12 @@ class Rule:
         """Rules run on documents of their languages; a document of unknown language gets all."""
         return language is None or "*" in self.languages or language in self.languages
 
+    @property
+    def line_scanner(self) -> regex.Pattern[str] | None:
+        """The pattern behind ``\\n\\K`` when every match starts where a line starts (see
+        :func:`line_scanner`), else None."""
+        return line_scanner(self.pattern)
+
     def where(self) -> str:
         """``file:line`` of the rule's id, for messages."""
         return f"{self.path}:{self.line}"
@@ -71,3 +79,75 @@ def has_cue(cues: Sequence[str], folded: str) -> bool:
     """Whether a casefolded text holds one of a rule's cues: a rule whose cues are all
     missing cannot match, so its pattern need not run."""
     return any(cue in folded for cue in cues)
+
+
+class CueFinder:
+    """The cues of many rules, found in a text in one pass (an Aho-Corasick automaton): a
+    substring scan per cue costs a pass over the text each, and a rule set has hundreds."""
+
+    def __init__(self, cues: Iterable[str]) -> None:
+        self.automaton = ahocorasick.Automaton()
+        for cue in sorted(set(cues)):
+            self.automaton.add_word(cue, cue)
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def present(self, folded: str) -> frozenset[str]:
+        """Every cue that occurs in the case-folded text ``folded``, overlapping ones included."""
+        if not len(self.automaton):
+            return frozenset()
+        return frozenset(cue for _, cue in self.automaton.iter(folded))
+
+
+_LEADING_FLAGS = regex.compile(r"\(\?[a-zA-Z]+\)")
+
+
+@lru_cache(maxsize=1024)
+def line_scanner(pattern: regex.Pattern[str]) -> regex.Pattern[str] | None:
+    """For a pattern that can only match from the start of a line, the same pattern behind
+    ``\\n\\K``; None for any other pattern.
+
+    Such a pattern is multiline, its first token is ``^`` and no alternative outside
+    parentheses could start elsewhere. Searched for as it is, the engine tries it at every
+    character (``^`` does not let it skip ahead); behind a line break, the engine jumps from one
+    line break to the next, and ``\\K`` keeps the break out of the match. Most rules describe
+    lines, so most of them qualify.
+    """
+    if not pattern.flags & regex.MULTILINE or pattern.flags & regex.VERBOSE:
+        return None
+    source = pattern.pattern
+    flags = ""
+    while leading := _LEADING_FLAGS.match(source):
+        flags += leading.group()
+        source = source[leading.end() :]
+    if not source.startswith("^"):
+        return None
+    depth = 0
+    i = 0
+    while i < len(source):
+        char = source[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char == "[":
+            i = _class_end(source, i)
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth -= 1
+        elif char == "|" and depth == 0:
+            return None
+        i += 1
+    return regex.compile(f"{flags}\\n\\K(?:{source})")
+
+
+def _class_end(source: str, start: int) -> int:
+    """Index of the ``]`` that closes the character class opened at ``start``."""
+    i = start + 1
+    if i < len(source) and source[i] == "^":
+        i += 1
+    if i < len(source) and source[i] == "]":
+        i += 1  # a "]" first in a class is a literal
+    while i < len(source) and source[i] != "]":
+        i += 2 if source[i] == "\\" else 1
+    return i

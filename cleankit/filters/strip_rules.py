@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
+
+import regex
 
 from cleankit.core.document import Document, Outcome, ProvenanceValue, Span, cut
 from cleankit.core.errors import DocumentError
@@ -25,7 +28,7 @@ from cleankit.filters.names import (
     person_names,
     same_outlet_key,
 )
-from cleankit.filters.rule_model import Example, Rule, has_cue
+from cleankit.filters.rule_model import CueFinder, Example, Rule, has_cue
 from cleankit.filters.sites import publisher_host, spelled_site_name
 
 
@@ -91,15 +94,21 @@ def rule_spans(
     starts: Sequence[int] | None = None,
     leads: Sequence[int] | None = None,
     folded: str | None = None,
+    cues: frozenset[str] | None = None,
 ) -> list[tuple[Span, dict[str, ProvenanceValue]]]:
     """Every match of ``rule`` in ``text`` as a span to cut, with the provenance it carries.
 
     ``starts`` are the offsets of the text's non-blank lines, for ``first_lines`` and
     ``last_lines``, ``leads`` those of its prose lines, for ``position``, and ``folded`` the
-    case-folded text, for ``cues``; callers running many rules over one text pass them in once.
+    case-folded text, or ``cues`` every cue of the rule set it holds (:class:`CueFinder`), for
+    the rule's ``cues``; callers running many rules over one text pass them in once.
     """
-    if rule.cues and not has_cue(rule.cues, text.casefold() if folded is None else folded):
-        return []
+    if rule.cues:
+        if cues is not None:
+            if cues.isdisjoint(rule.cues):
+                return []
+        elif not has_cue(rule.cues, text.casefold() if folded is None else folded):
+            return []
     if rule.requires is not None and not rule.requires.search(text):
         return []
     if leads is None and rule.position in ("lead", "first-lead"):
@@ -128,11 +137,15 @@ def rule_spans(
         lines = sorted({_line_start(text, at) for at in allowed})
         windows = [(line, end) for line in lines if (end := _line_end(text, line)) >= lowest]
     try:
-        matches = (
-            match
-            for pos, endpos in windows
-            for match in rule.pattern.finditer(text, max(pos, lowest), endpos, timeout=timeout)
-        )
+        matches: Iterable[regex.Match[str]] | None = None
+        if (scanner := rule.line_scanner) is not None:
+            matches = _line_matches(rule.pattern, scanner, text, windows, lowest, timeout)
+        if matches is None:
+            matches = (
+                match
+                for pos, endpos in windows
+                for match in rule.pattern.finditer(text, max(pos, lowest), endpos, timeout=timeout)
+            )
         for match in matches:
             if match.start() == match.end() or not lowest <= match.start() <= highest:
                 continue
@@ -149,6 +162,42 @@ def rule_spans(
         raise DocumentError(
             f"rule {rule.id!r} ({rule.where()}) ran longer than {timeout}s on this document"
         ) from None
+    return found
+
+
+def _line_matches(
+    pattern: regex.Pattern[str],
+    scanner: regex.Pattern[str],
+    text: str,
+    windows: Sequence[tuple[int, int]],
+    lowest: int,
+    timeout: float,
+) -> list[regex.Match[str]] | None:
+    """The matches ``finditer`` would give over ``windows`` for a pattern that can only match
+    from a line start, found with its ``scanner`` (the pattern behind a line break), which the
+    engine looks for from one line break to the next instead of at every character. None when
+    a match is empty, where ``finditer``'s rules for what follows an empty match decide: the
+    caller then scans the usual way."""
+    found: list[regex.Match[str]] = []
+    for pos, endpos in windows:
+        start = max(pos, lowest)
+        at = start
+        if start == 0 or text[start - 1] == "\n":
+            match = pattern.match(text, start, endpos, timeout=timeout)
+            if match is not None:
+                if match.start() == match.end():
+                    return None
+                found.append(match)
+                at = match.end()
+        if text.find("\n", start, endpos) < 0:
+            continue  # a window of one line (a lead line) has no other line start
+        # From the line break before ``at`` when there is one inside the window, so that a
+        # line starting where the last match ended is tried, as finditer would.
+        while match := scanner.search(text, max(at - 1, start), endpos, timeout=timeout):
+            if match.start() == match.end():
+                return None
+            found.append(match)
+            at = match.end()
     return found
 
 
@@ -189,6 +238,11 @@ class StripRules:
     names: NameTable = field(default_factory=NameTable)
     site_publisher: bool = True
 
+    @cached_property
+    def cue_finder(self) -> CueFinder:
+        """Every rule's cues, to be found in a document in one pass."""
+        return CueFinder(cue for rule in self.rules for cue in rule.cues)
+
     def __call__(self, doc: Document) -> Outcome:
         """Find every rule's spans, drop overlaps, cut."""
         accepted: list[Span] = []
@@ -197,7 +251,7 @@ class StripRules:
         lines = paragraphs(doc.text)
         starts = [p.start for p in lines]
         leads = lead_starts(doc.text, lines)
-        folded = doc.text.casefold()
+        present = self.cue_finder.present(doc.text.casefold())
         for rule in self.rules:
             if not rule.applies_to(doc.language):
                 continue
@@ -208,7 +262,7 @@ class StripRules:
                     timeout=self.timeout,
                     starts=starts,
                     leads=leads,
-                    folded=folded,
+                    cues=present,
                 )
             except DocumentError as error:
                 raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
