@@ -89,15 +89,18 @@ class Observer(ABC, Generic[S]):
         """Judge one document by the observed state."""
 
     def observe(self, docs: Iterable[Document], *, batch_size: int = 512) -> S:
-        """Run the three phases in this process: the local engine's observation.
-
-        Values are grouped by key in memory; ``seq`` counts the documents given.
-        """
-        groups: dict[Hashable, list[Any]] = {}
+        """Run the three phases in this process; ``seq`` counts the documents given."""
         numbered = enumerate(docs)
-        while batch := list(itertools.islice(numbered, batch_size)):
-            for key, value in self.map(batch):
-                groups.setdefault(key, []).append(value)
+        batches = iter(lambda: list(itertools.islice(numbered, batch_size)), [])
+        return self.reduce(pair for batch in batches for pair in self.map(batch))
+
+    def reduce(self, pairs: Iterable[tuple[Hashable, Any]]) -> S:
+        """The state from every ``(key, value)`` pair that :meth:`map` gave, in input order:
+        values grouped by key in memory, then merged and finished (the local engine's way;
+        its workers run :meth:`map`)."""
+        groups: dict[Hashable, list[Any]] = {}
+        for key, value in pairs:
+            groups.setdefault(key, []).append(value)
         return self.finish(
             itertools.chain.from_iterable(self.merge(key, values) for key, values in groups.items())
         )

@@ -1,17 +1,21 @@
 """The local engine: a chain over a corpus in this process (and a pool of worker processes).
 
-Records stream through the filters before the first observer; while the observer sees the
-documents they are spooled to a temporary file, so no filter runs twice on a document and
-memory holds the observation, not the corpus. The observer's state is then bound into the
-rest of the chain (:meth:`~cleankit.core.chain.Chain.bind`), which reads the spool back.
+Records stream through the filters before the first observer; while they do, the observer's
+``map`` phase runs on each chunk of them in the same task, and the records are spooled to a
+temporary file, so no filter runs twice on a document and memory holds the observation, not
+the corpus. This process groups the observer's pairs, merges and finishes them into its state,
+which is bound into the rest of the chain (:meth:`~cleankit.core.chain.Chain.bind`) that
+reads the spool back. With workers, every stage runs in them; this process reads, groups,
+merges and writes.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import pickle
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, MutableMapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, MutableMapping
 from typing import IO, Any
 
 from cleankit.core.chain import Chain, Filter, Observer, Record
@@ -33,9 +37,10 @@ def run_chain(
     """Stream records through ``chain``, one :class:`Record` per input item, in input order.
 
     ``corpus`` items that are already errors (malformed input) pass through as error records;
-    a filter's :class:`DocumentError` becomes an error record too. ``workers > 1`` runs the
-    filters before the first observer (the per-document work) in that many processes; the
-    output does not change. ``progress`` is called once per record as it leaves that first
+    a filter's :class:`DocumentError` becomes an error record too. ``workers > 1`` runs every
+    stage's filters, and each observer's :meth:`~cleankit.core.chain.Observer.map` phase, in
+    that many processes; this process groups the observers' pairs, merges them and writes.
+    The output does not change. ``progress`` is called once per record as it leaves the first
     stage, where most of the time goes. ``states``, when given, receives each observer's state
     by name as it is observed (``--save-site-index`` writes one after the run).
     """
@@ -49,30 +54,84 @@ def run_chain(
     bounds = [0, *(i for i, f in enumerate(filters) if _needs_observation(f)), len(filters)]
     for start, stop in itertools.pairwise(bounds[:-1]):
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _read_spool when drained
-        stage = _stage(chain, filters[start:stop], records, workers if start == 0 else 1)
-        if start == 0 and progress is not None:
-            stage = _counted(stage, progress)
-        docs = _spooled_docs(stage, spool)
-        filters[stop] = _observed(filters[stop], docs, states)
-        for _ in docs:  # an observer that stops reading early must not lose records
-            pass
+        step = filters[stop]
+        counter = progress if start == 0 else None
+        if isinstance(step, Observer):
+            pairs = _stage_pairs(chain, filters[start:stop], step, records, workers, counter)
+            state = step.reduce(_spooled_pairs(pairs, spool))
+            if states is not None:
+                states[step.name] = state
+            filters[stop] = step.bind(state)
+        else:
+            stage = _stage(chain, filters[start:stop], records, workers)
+            if counter is not None:
+                stage = _counted(stage, counter)
+            docs = _spooled_docs(stage, spool)
+            filters[stop] = _observed(step, docs, states)
+            for _ in docs:  # an observer that stops reading early must not lose records
+                pass
         records = _read_spool(spool)
-    last = bounds[-2]
-    final = _stage(chain, filters[last:], records, workers if last == 0 else 1)
-    if last == 0 and progress is not None:
+    final = _stage(chain, filters[bounds[-2] :], records, workers)
+    if bounds[-2] == 0 and progress is not None:
         final = _counted(final, progress)
     return final
+
+
+#: Records per task when a stage ends in an observer: its map phase gets them as one batch.
+_CHUNK = 64
+
+
+def _stage_pairs(
+    chain: Chain,
+    filters: list[Filter],
+    observer: Observer[Any],
+    records: Iterable[Record],
+    workers: int,
+    progress: Callable[[], None] | None,
+) -> Iterator[tuple[Record, list[tuple[Hashable, Any]]]]:
+    """Each record after ``filters``, with the pairs ``observer.map`` gave for it (in chunks:
+    the pairs of a chunk come with its last record). ``seq`` is the record's place in the
+    stream, which grows with input order as the observer contract asks."""
+    stage = chain.with_filters(filters, f"{chain.name}-stage")
+    task = functools.partial(_advance_and_map, stage, observer)
+    numbered = enumerate(records)
+    chunks = iter(lambda: list(itertools.islice(numbered, _CHUNK)), [])
+    done = ordered_map(task, chunks, workers, batch=1) if workers > 1 else map(task, chunks)
+    for advanced, pairs in done:
+        for record in advanced[:-1]:
+            if progress is not None:
+                progress()
+            yield record, []
+        if progress is not None:
+            progress()
+        yield advanced[-1], pairs
+
+
+def _advance_and_map(
+    stage: Chain, observer: Observer[Any], chunk: list[tuple[int, Record]]
+) -> tuple[list[Record], list[tuple[Hashable, Any]]]:
+    """A worker's task: take a chunk of records through a stage, and map the live documents."""
+    advanced = [stage.advance(record) for _, record in chunk]
+    live = [
+        (seq, record.current)
+        for (seq, _), record in zip(chunk, advanced, strict=True)
+        if record.current is not None
+    ]
+    return advanced, list(observer.map(live)) if live else []
+
+
+def _spooled_pairs(
+    stream: Iterable[tuple[Record, list[tuple[Hashable, Any]]]], spool: IO[bytes]
+) -> Iterator[tuple[Hashable, Any]]:
+    for record, pairs in stream:
+        pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        yield from pairs
 
 
 def _observed(
     step: Filter, docs: Iterable[Document], states: MutableMapping[str, Any] | None
 ) -> Filter:
-    """``step`` with what it must observe bound: an observer's state, or a nested chain's."""
-    if isinstance(step, Observer):
-        state = step.observe(docs)
-        if states is not None:
-            states[step.name] = state
-        return step.bind(state)
+    """A nested chain with the states its observers observed bound."""
     assert isinstance(step, Chain)
     inner: dict[str, Any] = {}
     for record in run_chain(step, docs, states=inner):
