@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import signal
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Sequence
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -64,6 +65,15 @@ _manifest_option = click.option(
     type=click.Path(path_type=Path),
     help="manifest.parquet of the run.",
 )
+
+
+def _report(problems: Sequence[object], summary: str) -> None:
+    """Each problem on stderr, then the summary line; a non-zero exit when there was any."""
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(summary)
+    if problems:
+        sys.exit(1)
 
 
 def _target_option(help_text: str) -> Callable[[F], F]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 import polars as pl
 
-from cleankit.cli.app import _friendly, _manifest_option, _target_option, main
+from cleankit.cli.app import _friendly, _manifest_option, _report, _target_option, main
 
 
 @main.command()
@@ -54,11 +53,7 @@ def restore(output: Path, manifest_path: Path, target: Path) -> None:
             elif text is not None:
                 handle.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
                 count += 1
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"restored {count} documents to {target}")
-    if problems:
-        sys.exit(1)
+    _report(problems, f"restored {count} documents to {target}")
 
 
 @main.group("audit")
@@ -116,11 +111,7 @@ def audit_verify(manifest_path: Path, output: Path) -> None:
     settle(output.parent)
     manifest = read_manifest(manifest_path)
     problems = audit.verify_output(manifest, output)
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    click.echo(f"{manifest.height} manifest rows checked, {len(problems)} problem(s)")
-    if problems:
-        sys.exit(1)
+    _report(problems, f"{manifest.height} manifest rows checked, {len(problems)} problem(s)")
 
 
 @audit_group.command("diff")

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import click
 
-from cleankit.cli.app import _friendly, main
+from cleankit.cli.app import _friendly, _report, main
 from cleankit.core.settings import Settings, load_settings
 
 
@@ -60,9 +59,5 @@ def rules_check(paths: tuple[Path, ...], config: Path | None) -> None:
     settings = load_settings(config) if config else Settings()
     rule_set = load_rules(list(paths) or None, timeout=settings.rule_timeout)
     failures = rule_set.check()
-    for failure in failures:
-        click.echo(failure, err=True)
     examples = sum(len(r.examples) for r in rule_set.rules)
-    click.echo(f"{len(rule_set.rules)} rules, {examples} examples, {len(failures)} failed")
-    if failures:
-        sys.exit(1)
+    _report(failures, f"{len(rule_set.rules)} rules, {examples} examples, {len(failures)} failed")

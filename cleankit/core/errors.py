@@ -14,6 +14,7 @@ __all__ = [
     "SettingsError",
     "Terminated",
     "did_you_mean",
+    "first_line",
 ]
 
 
@@ -22,6 +23,12 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
     is close: the tail of every unknown-name message."""
     close = difflib.get_close_matches(name, list(known), n=1)
     return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message: a library's (polars, an OS call) can run to many
+    lines, and a user's message is one."""
+    return str(error).splitlines()[0] if str(error) else type(error).__name__
 
 
 class CleankitError(Exception):

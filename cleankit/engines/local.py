@@ -98,13 +98,11 @@ def _stage_pairs(
     chunks = iter(lambda: list(itertools.islice(numbered, _CHUNK)), [])
     done = ordered_map(task, chunks, workers, batch=1) if workers > 1 else map(task, chunks)
     for advanced, pairs in done:
-        for record in advanced[:-1]:
+        last = len(advanced) - 1
+        for k, record in enumerate(advanced):
             if progress is not None:
                 progress()
-            yield record, []
-        if progress is not None:
-            progress()
-        yield advanced[-1], pairs
+            yield record, pairs if k == last else []
 
 
 def _advance_and_map(

@@ -36,8 +36,12 @@ def token_shingles(tokens: Sequence[str], size: int) -> Hashes:
     """
     if not tokens:
         return np.empty(0, dtype=np.uint32)
+    return np.unique(_gram_hashes(tokens, min(size, len(tokens))))
+
+
+def _gram_hashes(tokens: Sequence[str], width: int) -> Hashes:
+    """The 32-bit hash of every run of ``width`` consecutive tokens, in order, repeats kept."""
     token_hashes = np.array(list(map(_TOKEN_HASHES.__getitem__, tokens)), dtype=np.uint64)
-    width = min(size, len(tokens))
     count = len(tokens) - width + 1
     combined = np.zeros(count, dtype=np.uint64)
     for offset in range(width):
@@ -45,7 +49,7 @@ def token_shingles(tokens: Sequence[str], size: int) -> Hashes:
     combined ^= combined >> np.uint64(33)
     combined *= _MIX
     combined ^= combined >> np.uint64(33)
-    return np.unique(combined.astype(np.uint32))
+    return combined.astype(np.uint32)
 
 
 def token_shingles_many(token_lists: Sequence[Sequence[str]], size: int) -> list[Hashes]:
@@ -59,23 +63,16 @@ def token_shingles_many(token_lists: Sequence[Sequence[str]], size: int) -> list
     if not full:
         return result
     lengths = np.array([len(token_lists[i]) for i in full], dtype=np.int64)
-    flat = [token for i in full for token in token_lists[i]]
-    token_hashes = np.array(list(map(_TOKEN_HASHES.__getitem__, flat)), dtype=np.uint64)
-    count = len(flat) - size + 1
-    combined = np.zeros(count, dtype=np.uint64)
-    for offset in range(size):
-        combined = combined * _ROLL + token_hashes[offset : offset + count]
-    combined ^= combined >> np.uint64(33)
-    combined *= _MIX
-    combined ^= combined >> np.uint64(33)
-    # The n-grams that lie inside one list, tagged with the list's number, sorted and made
-    # unique in one call; each list's slice is then its sorted unique hashes.
+    # Every n-gram of the lists laid end to end; those that lie inside one list, tagged with
+    # the list's number, are sorted and made unique in one call, and each list's slice is
+    # then its sorted unique hashes.
+    grams = _gram_hashes([token for i in full for token in token_lists[i]], size)
     starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
     owner = np.repeat(np.arange(len(full), dtype=np.uint64), lengths - size + 1)
     positions = np.concatenate(
         [np.arange(a, a + n - size + 1) for a, n in zip(starts, lengths, strict=True)]
     )
-    tagged = np.unique((owner << np.uint64(32)) | combined[positions].astype(np.uint32))
+    tagged = np.unique((owner << np.uint64(32)) | grams[positions])
     bounds = np.searchsorted(tagged >> np.uint64(32), np.arange(len(full) + 1, dtype=np.uint64))
     values = tagged.astype(np.uint32)
     for k, i in enumerate(full):

@@ -17,7 +17,7 @@ from typing import IO, Any, cast
 import polars as pl
 
 from cleankit.core.document import Document
-from cleankit.core.errors import DocumentError
+from cleankit.core.errors import DocumentError, first_line
 
 
 def _decode(raw: bytes, path: str, first_line: int) -> str:
@@ -199,7 +199,7 @@ def _read_parquet(
         columns = list(pl.read_parquet_schema(path))
         rows = pl.scan_parquet(path).select(pl.len()).collect().item()
     except (OSError, pl.exceptions.PolarsError) as error:
-        yield DocumentError(f"cannot read Parquet: {str(error).splitlines()[0]}", path=name)
+        yield DocumentError(f"cannot read Parquet: {first_line(error)}", path=name)
         return
     if text_key not in columns:
         yield DocumentError(

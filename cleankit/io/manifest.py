@@ -12,7 +12,7 @@ import polars as pl
 
 from cleankit.core.chain import Record
 from cleankit.core.document import Edit, sha256_text
-from cleankit.core.errors import InputError
+from cleankit.core.errors import InputError, first_line
 from cleankit.core.provenance import PROVENANCE_COLUMNS
 
 __all__ = [
@@ -172,9 +172,7 @@ def scan_manifest(path: str | Path) -> pl.LazyFrame:
     try:
         schema = pl.read_parquet_schema(target)
     except (OSError, pl.exceptions.PolarsError) as error:
-        raise InputError(
-            f"not a Parquet file: {str(error).splitlines()[0]}", path=str(target)
-        ) from None
+        raise InputError(f"not a Parquet file: {first_line(error)}", path=str(target)) from None
     missing = [name for name in SCHEMA.names() if name not in schema]
     if missing:
         raise InputError(

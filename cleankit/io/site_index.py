@@ -7,7 +7,7 @@ from pathlib import Path
 
 import polars as pl
 
-from cleankit.core.errors import InputError
+from cleankit.core.errors import InputError, first_line
 from cleankit.filters.site_boilerplate import SiteIndex
 from cleankit.io.files import atomic_write
 
@@ -35,9 +35,7 @@ def read_site_index(path: str | Path) -> SiteIndex:
     try:
         frame = pl.read_parquet(path)
     except (OSError, pl.exceptions.PolarsError) as error:
-        raise InputError(
-            f"cannot read site index: {str(error).splitlines()[0]}", path=str(path)
-        ) from None
+        raise InputError(f"cannot read site index: {first_line(error)}", path=str(path)) from None
     if frame.schema != SITE_INDEX_SCHEMA:
         raise InputError(
             f"not a cleankit site index (expected columns {', '.join(SITE_INDEX_SCHEMA.names())})",

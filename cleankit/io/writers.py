@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from cleankit.core.document import Document
-from cleankit.core.errors import DocumentError, InputError
+from cleankit.core.errors import DocumentError, InputError, first_line
 from cleankit.io.files import ParquetParts, atomic_write
 from cleankit.io.formats import _decode
 
@@ -87,7 +87,7 @@ def read_output_pairs(path: str | Path) -> list[tuple[str, str]]:
             frame = pl.read_parquet(target, columns=["id", "text"])
         except (OSError, pl.exceptions.PolarsError) as error:
             raise InputError(
-                f"cannot read Parquet: {str(error).splitlines()[0]}", path=str(target)
+                f"cannot read Parquet: {first_line(error)}", path=str(target)
             ) from None
         return list(zip(frame["id"].to_list(), frame["text"].to_list(), strict=True))
     pairs: list[tuple[str, str]] = []
