@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from cleankit.filters.site_boilerplate import DropSiteBoilerplate, SiteIndex
     from cleankit.filters.strip_rules import RuleSet, StripRules
     from cleankit.io.corpus import read_documents
-    from cleankit.io.manifest import SCHEMA, read_manifest, scan_manifest
+    from cleankit.io.manifest import SCHEMA, manifest_rows, read_manifest, scan_manifest
     from cleankit.io.writers import write_documents
     from cleankit.run import Cleaned, clean_corpus, clean_text, default_chain
 
@@ -84,6 +84,7 @@ _EXPORTS = {
     "drop": "cleankit.core.document",
     "load_rules": "cleankit.filters.rules",
     "load_settings": "cleankit.core.settings",
+    "manifest_rows": "cleankit.io.manifest",
     "read_documents": "cleankit.io.corpus",
     "read_manifest": "cleankit.io.manifest",
     "restore": "cleankit.core.document",
@@ -148,6 +149,7 @@ __all__ = [
     "drop",
     "load_rules",
     "load_settings",
+    "manifest_rows",
     "read_documents",
     "read_manifest",
     "restore",

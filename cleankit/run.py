@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -15,11 +14,12 @@ from cleankit._version import __version__
 from cleankit.audit.summary import RunSummary, summarize
 from cleankit.core.chain import Chain, Filter, Record
 from cleankit.core.document import Document, Edit, ProvenanceValue
-from cleankit.core.errors import CapacityError, InputError
+from cleankit.core.errors import InputError
 from cleankit.core.settings import Settings, check_skip
 from cleankit.engines.local import run_chain
 from cleankit.filters.furniture import DropPageFurniture
 from cleankit.filters.headline import DropRepeatedHeadline
+from cleankit.filters.language import LANGUAGE_KEY, IdentifyLanguage
 from cleankit.filters.near_duplicates import DropNearDuplicates
 from cleankit.filters.normalize import (
     FixText,
@@ -31,6 +31,7 @@ from cleankit.filters.paragraphs import DropEmpty, DropRepeatedParagraphs
 from cleankit.filters.rules import load_rules
 from cleankit.filters.site_boilerplate import DropSiteBoilerplate, SiteIndex
 from cleankit.filters.strip_rules import RuleSet, StripRules
+from cleankit.io.capacity import check_memory
 from cleankit.io.corpus import Corpus
 from cleankit.io.files import ParquetParts
 from cleankit.io.manifest import SCHEMA, manifest_row, now
@@ -56,6 +57,7 @@ def default_chain(
     settings = settings or Settings()
     rules = rules or load_rules(timeout=settings.rule_timeout)
     steps: list[Filter] = [
+        IdentifyLanguage(),
         FixText(
             uncurl_quotes=settings.uncurl_quotes,
             normalization=None
@@ -104,11 +106,13 @@ def default_chain(
 
 
 class Cleaned(NamedTuple):
-    """What :func:`clean_text` returns: the text, the edits that made it, and the provenance."""
+    """What :func:`clean_text` returns: the text, the edits that made it, the provenance, and
+    the language the text was judged in (given, identified, or None when unclear)."""
 
     text: str
     edits: tuple[Edit, ...]
     provenance: dict[str, ProvenanceValue]
+    language: str | None = None
 
 
 def clean_text(
@@ -121,8 +125,13 @@ def clean_text(
     """Clean one string with the default chain (no corpus-level dedup). Empty result: dropped."""
     chain = default_chain(settings, rules, corpus_level=False)
     outcome = chain(Document(id="text", text=text, language=language))
+    provenance = dict(outcome.provenance)
+    judged = provenance.pop(LANGUAGE_KEY, None)
     return Cleaned(
-        outcome.doc.text if outcome.doc is not None else "", outcome.edits, dict(outcome.provenance)
+        outcome.doc.text if outcome.doc is not None else "",
+        outcome.edits,
+        provenance,
+        judged if isinstance(judged, str) else None,
     )
 
 
@@ -154,51 +163,11 @@ def _check_output_paths(
             )
 
 
-#: Memory the dedup index takes per document, measured (benchmarks/README.md, "Memory"):
-#: 11.6 KiB per 2-4 KB news document between 10k and 40k documents; rounded up.
-DEDUP_BYTES_PER_DOCUMENT = 12 * 1024
-#: What a run takes before its first document: the interpreter, polars, the rules.
-BASE_BYTES = 320 * 1024 * 1024
-
-
-def available_memory() -> int | None:
-    """Bytes this machine can still give (MemAvailable on Linux, else physical memory)."""
-    try:
-        with Path("/proc/meminfo").open(encoding="ascii") as handle:
-            for line in handle:
-                if line.startswith("MemAvailable:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    try:
-        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (OSError, ValueError, AttributeError):
-        return None
-
-
-def check_memory(corpus: Corpus, settings: Settings, *, available: int | None = None) -> None:
-    """Refuse, before any work, a corpus whose dedup index would not fit in memory: an estimate
-    from the record count beats the kernel's OOM killer an hour into the run."""
-    if not settings.dedup:
-        return
-    available = available if available is not None else available_memory()
-    if available is None:
-        return
-    records = corpus.estimate_records()
-    needed = BASE_BYTES + records * DEDUP_BYTES_PER_DOCUMENT
-    if needed > available:
-        gib = 1024**3
-        raise CapacityError(
-            f"about {records} records need about {needed / gib:.1f} GiB for the dedup index "
-            f"and this machine has {available / gib:.1f} GiB available; split the corpus, run "
-            "with --no-dedup, or pass --skip-memory-check to try anyway"
-        )
-
-
 def clean_corpus(
-    corpus: Corpus,
+    corpus: Corpus | Iterable[Document],
     out_dir: str | Path,
     *,
+    chain: Chain | None = None,
     settings: Settings | None = None,
     rules: RuleSet | None = None,
     output_format: str = "jsonl",
@@ -223,21 +192,28 @@ def clean_corpus(
     ``memory_check`` refuses a corpus whose dedup index would not fit (see :func:`check_memory`).
     ``skip`` leaves steps of the default chain out (recorded in the options column);
     :data:`~cleankit.settings.DEDUP_ONLY_SKIP` runs document dedup alone.
+
+    ``corpus`` is a :class:`~cleankit.io.corpus.Corpus` (``read_documents``) or any iterable
+    of :class:`Document` (read twice when the chain has observers, so a one-shot iterator is
+    held in memory); ``chain`` replaces the default chain (``settings``, ``rules``,
+    ``site_index`` and ``skip`` then only describe the run in the options column, and the
+    chain's own name is recorded there).
     """
     settings = settings or Settings()
     rules = rules or load_rules(timeout=settings.rule_timeout)
     out = Path(out_dir)
-    chain = default_chain(settings, rules, site_prior=site_index, skip=skip)
     extra: dict[str, Any] = {"skip": list(skip)} if skip else {}
-    options = run_options(
-        settings,
-        rules,
-        output_format=output_format,
-        text_key=corpus.text_key,
-        id_key=corpus.id_key,
-        **extra,
-    )
-    inputs = "\0".join(str(p) for p in corpus.paths)
+    if chain is None:
+        chain = default_chain(settings, rules, site_prior=site_index, skip=skip)
+    else:
+        extra["chain"] = [step.name for step in chain.filters]
+    if isinstance(corpus, Corpus):
+        extra.update(text_key=corpus.text_key, id_key=corpus.id_key)
+        inputs = "\0".join(str(p) for p in corpus.paths)
+    else:
+        corpus = _reiterable(corpus)
+        inputs = "\0".join(doc.id for doc in corpus)
+    options = run_options(settings, rules, output_format=output_format, **extra)
     run_id = hashlib.sha256(
         "\0".join([__version__, rules.sha256, options, inputs]).encode()
     ).hexdigest()[:16]
@@ -249,13 +225,18 @@ def clean_corpus(
         "started_at": now(),
     }
     summary = RunSummary(
-        out / f"documents.{output_format}", out / "manifest.parquet", skipped=corpus.skipped
+        out / f"documents.{output_format}",
+        out / "manifest.parquet",
+        skipped=corpus.skipped if isinstance(corpus, Corpus) else (),
     )
     if output_format not in ("jsonl", "parquet"):
         raise ValueError(f"unknown output format {output_format!r}; expected jsonl or parquet")
-    _check_output_paths(corpus, out, summary, save_site_index)
-    if memory_check:
-        check_memory(corpus, settings)
+    if isinstance(corpus, Corpus):
+        _check_output_paths(corpus, out, summary, save_site_index)
+        if memory_check:
+            check_memory(corpus.estimate_records(), settings)
+    elif memory_check:
+        check_memory(len(corpus), settings)
     if engine not in ("local", "ray"):
         raise ValueError(f"unknown engine {engine!r}; expected local or ray")
     states: dict[str, Any] = {}
@@ -297,8 +278,21 @@ def clean_corpus(
     return summary
 
 
+def _reiterable(docs: Iterable[Document]) -> Sequence[Document]:
+    """Documents that can be read twice (observers read the corpus, then judge it): a list or
+    tuple as it is, anything else held in a list. Only documents: a typo'd argument (a path
+    string) is refused here, not deep in a filter."""
+    held = docs if isinstance(docs, list | tuple) else list(docs)
+    for item in held:
+        if not isinstance(item, Document):
+            raise TypeError(
+                f"clean_corpus takes a Corpus (read_documents) or Documents, not {type(item).__name__}"
+            )
+    return held
+
+
 def _write_run(
-    corpus: Corpus,
+    corpus: Corpus | Sequence[Document],
     chain: Chain,
     folder: OutputFolder,
     summary: RunSummary,
@@ -314,6 +308,9 @@ def _write_run(
     """Run the chain and write the staged documents and manifest; returns documents written."""
     if engine == "ray":
         from cleankit.engines.ray import ray_records
+
+        if not isinstance(corpus, Corpus):
+            raise ValueError("the Ray engine reads files: pass a Corpus (read_documents)")
 
         records = ray_records(chain, corpus, address=ray_address, states=states)
     else:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import json
+import shutil
 from pathlib import Path
+from typing import Any
 
 import click
+import polars as pl
 import pytest
 
 from cleankit.cli.app import main
@@ -81,21 +86,63 @@ def _library_blocks() -> list[str]:
     ]
 
 
-def test_the_readme_library_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import shutil
+def _cli_rows(tmp_path: Path, source: Path, *, dedup: bool) -> dict[str, dict[str, object]]:
+    """The command line's manifest rows for ``source``, by id, in the adapters' columns."""
+    from cleankit.adapters.columns import EMBED_COLUMNS
+    from cleankit.core.settings import Settings
+    from cleankit.io.corpus import read_documents
+    from cleankit.run import clean_corpus
 
+    target = tmp_path / f"cli-{source.stem}-{dedup}"
+    summary = clean_corpus(read_documents([source]), target, settings=Settings(dedup=dedup))
+    frame = pl.read_parquet(summary.manifest)
+    return {r["doc_id"]: {c: r[c] for c in EMBED_COLUMNS} for r in frame.iter_rows(named=True)}
+
+
+def _host_rows(rows: list[dict[str, Any]], *, prefix: str) -> dict[str, dict[str, object]]:
+    """A host's rows by id, the added columns without their prefix; what a host leaves out of
+    a row (datatrove's metadata keeps only values) is null, or an empty list of edits."""
+    from cleankit.adapters.columns import EMBED_COLUMNS
+
+    empty = {"edits": [], "suspects": []}
+    return {str(r["id"]): {c: r.get(prefix + c, empty.get(c)) for c in EMBED_COLUMNS} for r in rows}
+
+
+def _jsonl_gz(*folders: Path) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = []
+    for folder in folders:
+        for path in sorted(folder.glob("*.jsonl.gz")):
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
+                found.extend(json.loads(line) for line in handle)
+    return found
+
+
+def test_the_readme_library_examples_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     blocks = _library_blocks()
-    assert len(blocks) == 3
+    assert len(blocks) == 4
     shutil.copytree(ROOT / "samples", tmp_path / "samples")
     monkeypatch.chdir(tmp_path)
-    names: dict[str, object] = {}
+    names: dict[str, Any] = {}
     exec(compile(blocks[0], "README.md (library)", "exec"), names)
-    assert names["cleaned"].text == "Harga naik."  # type: ignore[attr-defined]
+    assert names["cleaned"].text == "Harga naik."
     assert (tmp_path / "out" / "manifest.parquet").is_file()
+    assert names["manifest"].height == 1
+    news = tmp_path / "samples" / "news.jsonl"
     exec(compile(blocks[1], "README.md (polars)", "exec"), names)
-    assert names["out"]["status"].to_list() == ["kept"]  # type: ignore[index]
+    polars_rows = names["out"].to_dicts()
+    assert _host_rows(polars_rows, prefix="cleankit_") == _cli_rows(tmp_path, news, dedup=True)
+
     pytest.importorskip("datasets", reason="install cleankit[datasets] for the datasets example")
+    exec(compile(blocks[2], "README.md (datasets)", "exec"), names)
+    source = tmp_path / "rows.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in names["rows"]), encoding="utf-8")
+    kept = names["ds"].to_list()
+    assert len(kept) == 10_000
+    assert _host_rows(kept, prefix="cleankit_") == _cli_rows(tmp_path, source, dedup=False)
+
     pytest.importorskip("datatrove", reason="install cleankit[datatrove] for the datatrove example")
-    exec(compile(blocks[2], "README.md (hosts)", "exec"), names)
-    assert names["ds"]["cleankit_status"] == ["kept"]  # type: ignore[index]
-    assert [d.text for d in names["kept"]] == ["Harga beras naik lagi di pasar."]  # type: ignore[attr-defined]
+    pytest.importorskip("orjson", reason="install cleankit[datatrove] for the datatrove example")
+    exec(compile(blocks[3], "README.md (datatrove)", "exec"), names)
+    written = _jsonl_gz(tmp_path / "cleaned", tmp_path / "dropped")
+    rows = [{"id": doc["id"], **doc["metadata"]} for doc in written]
+    assert _host_rows(rows, prefix="cleankit_") == _cli_rows(tmp_path, news, dedup=False)

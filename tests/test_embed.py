@@ -19,6 +19,7 @@ def test_clean_text_returns_text_edits_and_provenance() -> None:
     cleaned = cleankit.clean_text(RAW)
     assert cleaned.text == "Harga beras naik di pasar induk."
     assert cleaned.provenance == {"dateline_city": "JAKARTA", "story_code": "77"}
+    assert cleaned.language == "id"  # identified: the text names no language
     assert cleankit.restore(cleaned.text, cleaned.edits) == RAW
 
 
@@ -47,12 +48,14 @@ def test_hugging_face_datasets_map() -> None:
     datasets = pytest.importorskip(
         "datasets", reason="install cleankit[datasets] for the datasets adapter"
     )
+    from cleankit.adapters.hf_datasets import clean_dataset
+
     data = datasets.Dataset.from_dict({"text": [RAW, "Story Code : 1", "Teks biasa tanpa sampah."]})
-    out = data.map(datasets_map_function(), batched=True, batch_size=2)
+    out = clean_dataset(data, batch_size=2)
     assert out["text"] == ["Harga beras naik di pasar induk.", "", "Teks biasa tanpa sampah."]
     assert out["cleankit_status"] == ["kept", "dropped", "kept"]
     assert out["cleankit_story_code"] == ["77", "1", None]
-    assert json.loads(out["cleankit_edits"][0])[0]["rule"] == "dateline-city-caps"
+    assert out["cleankit_edits"][0][0]["rule"] == "dateline-city-caps"
     kept = out.filter(lambda row: row["cleankit_status"] == "kept")
     assert kept.num_rows == 2
 
@@ -93,7 +96,7 @@ def _failing_chain() -> cleankit.Chain:
 
 def test_the_datasets_map_function_reports_a_failing_document_and_goes_on() -> None:
     clean = datasets_map_function(chain=_failing_chain())
-    out = clean({"text": ["fine text", "a slow text", "more text"]})
+    out = clean({"text": ["fine text", "a slow text", "more text"]}, [0, 1, 2])
     assert out["text"] == ["fine text", "a slow text", "more text"]
     assert out["cleankit_status"] == ["kept", "error", "kept"]
     assert out["cleankit_error"] == [None, "rule 'x' ran longer than 1.0s on this document", None]

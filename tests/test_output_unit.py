@@ -184,14 +184,14 @@ def test_an_unreadable_input_is_an_error_row_even_as_root(
 
     locked = _corpus(tmp_path / "locked.jsonl", "alpha")
     readable = _corpus(tmp_path / "fine.jsonl", "beta")
-    real_open = cleankit.io.formats._open_lines
+    real_open = cleankit.io.formats.open_binary
 
     def denied(path: Path) -> object:
         if path.name == "locked.jsonl":
             raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
         return real_open(path)
 
-    monkeypatch.setattr(cleankit.io.formats, "_open_lines", denied)
+    monkeypatch.setattr(cleankit.io.formats, "open_binary", denied)
     result = CliRunner().invoke(
         main, ["clean", str(locked), str(readable), "-o", str(tmp_path / "out")]
     )

@@ -228,14 +228,16 @@ def test_a_page_whose_bytes_break_its_declared_charset_is_an_error_row(tmp_path:
 
 def test_a_corpus_too_large_for_memory_is_refused_before_any_work(tmp_path: Path) -> None:
     from cleankit.core.errors import CapacityError
+    from cleankit.io.capacity import DEDUP_BYTES_PER_DOCUMENT, check_memory
     from cleankit.io.corpus import read_documents
-    from cleankit.run import DEDUP_BYTES_PER_DOCUMENT, check_memory
 
     corpus = tmp_path / "in.jsonl"
     corpus.write_text("".join(f'{{"text": "x{n}"}}\n' for n in range(1000)), encoding="utf-8")
     documents = read_documents([corpus])
     small = 1000 * DEDUP_BYTES_PER_DOCUMENT  # less than the base plus 1000 documents
     with pytest.raises(CapacityError, match=r"about 1000 records need about 0\.3 GiB"):
-        check_memory(documents, Settings(), available=small)
-    check_memory(documents, Settings(dedup=False), available=small)  # no index, no limit
-    check_memory(documents, Settings(), available=1 << 40)
+        check_memory(documents.estimate_records(), Settings(), available=small)
+    check_memory(
+        documents.estimate_records(), Settings(dedup=False), available=small
+    )  # no index, no limit
+    check_memory(documents.estimate_records(), Settings(), available=1 << 40)

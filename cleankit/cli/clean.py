@@ -64,7 +64,8 @@ def _print_summary(summary: RunSummary) -> None:
 
 
 _run_options = _options(
-    click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path)),
+    # Plain strings: a URL ("s3://b/x.jsonl") or a glob must not be normalised as a local path.
+    click.argument("inputs", nargs=-1, required=True, type=str),
     click.option(
         "-o",
         "--out",
@@ -175,7 +176,7 @@ _run_options = _options(
 )
 @_friendly
 def clean(
-    inputs: tuple[Path, ...],
+    inputs: tuple[str, ...],
     out_dir: Path,
     output_format: str,
     config: Path | None,
@@ -201,7 +202,8 @@ def clean(
     max_removal: float | None,
     save_site_index: Path | None,
 ) -> None:
-    """Clean INPUTS (JSONL, .jsonl.gz, Parquet, .txt, .html files or folders) into OUT."""
+    """Clean INPUTS into OUT: JSONL (plain, .gz, .zst, .bz2, .xz), Parquet, .txt, .html files,
+    folders, globs, fsspec URLs (s3://, gs://, hf://, https://) or - for JSONL on stdin."""
     from cleankit.io.corpus import read_documents
     from cleankit.io.site_index import read_site_index
     from cleankit.run import clean_corpus

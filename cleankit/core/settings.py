@@ -40,6 +40,7 @@ KEEP_POLICIES = tuple(policy.value for policy in Keep)
 #: The steps of the default chain (``cleankit.pipeline.default_chain``), in order: the names
 #: ``skip`` accepts. Kept here, not in the pipeline, so the CLI lists them without loading it.
 STEPS = (
+    "identify-language",
     "fix-text",
     "normalize-whitespace",
     "split-glued",

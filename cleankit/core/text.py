@@ -27,6 +27,18 @@ __all__ = [
 
 _LINE = re.compile(r"[^\n]+")
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+#: Scripts written without spaces between words: Han, Hiragana, Katakana, Thai, Lao, Khmer,
+#: Myanmar. A run of them is a whole sentence to ``\w+``, so a one-character edit would make a
+#: copy share no token with its original; each of their characters is a token instead, and
+#: shingles of them are character n-grams (Korean is written with spaces and stays in words).
+_UNSPACED = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u31f0-\u31ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+)
+_HAS_UNSPACED = re.compile(f"[{_UNSPACED}]")
+_MIXED_WORD = re.compile(
+    f"[{_UNSPACED}]|(?:(?![{_UNSPACED}])\\w)+(?:[-'’](?:(?![{_UNSPACED}])\\w)+)*"
+)
 _DIGIT = re.compile(r"\d")
 _SPACE = re.compile(r"\s+")
 _LETTER_WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -105,8 +117,17 @@ def reads_as_prose(body: str, count: int, ends: tuple[str, ...]) -> bool:
 
 
 def words(text: str) -> list[str]:
-    """Casefolded word tokens, punctuation dropped: the unit of shingles and comparisons."""
-    return _WORD.findall(text.casefold())
+    """Casefolded word tokens, punctuation dropped: the unit of shingles and comparisons.
+
+    Typographic apostrophes count as plain ones (a copy that differs only in "don’t" against
+    "don't" is the same text); each character of a script written without spaces is a token.
+    """
+    folded = text.casefold()
+    if "’" in folded:
+        folded = folded.replace("’", "'")
+    if _HAS_UNSPACED.search(folded):
+        return _MIXED_WORD.findall(folded)
+    return _WORD.findall(folded)
 
 
 def normalize_key(text: str, *, mask_digits: bool = False) -> str:

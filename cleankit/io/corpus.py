@@ -8,6 +8,7 @@ and each malformed record becomes a :class:`~cleankit.core.errors.DocumentError`
 from __future__ import annotations
 
 import functools
+import glob
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -18,16 +19,28 @@ import polars as pl
 
 from cleankit.core.document import Document
 from cleankit.core.errors import DocumentError, InputError
-from cleankit.io.formats import _open_lines, _read_html, _read_jsonl, _read_parquet, _read_txt
+from cleankit.io.formats import _read_html, _read_jsonl, _read_parquet, _read_txt
+from cleankit.io.sources import (
+    COMPRESSIONS,
+    InputPath,
+    compression_of,
+    expand_remote,
+    has_glob,
+    is_url,
+    open_binary,
+    spool_stdin,
+)
 
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")
+JSONL_SUFFIXES = tuple(
+    f"{base}{end}" for base in (".jsonl", ".ndjson") for end in ("", *COMPRESSIONS)
+)
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 PARQUET_SUFFIXES = (".parquet",)
 SUPPORTED = JSONL_SUFFIXES + TEXT_SUFFIXES + HTML_SUFFIXES + PARQUET_SUFFIXES
 
 
-def _kind(path: Path) -> str | None:
+def _kind(path: InputPath) -> str | None:
     name = path.name.lower()
     for kind, suffixes in (
         ("jsonl", JSONL_SUFFIXES),
@@ -56,7 +69,7 @@ class Corpus:
     extension no reader knows are listed in :attr:`skipped` rather than silently ignored.
     """
 
-    paths: tuple[Path, ...]
+    paths: tuple[InputPath, ...]
     text_key: str = "text"
     id_key: str = "id"
     skipped: tuple[Path, ...] = field(default=())
@@ -88,12 +101,12 @@ class Corpus:
         """Split the inputs into pieces that can be read independently, in input order.
 
         Plain JSONL files split at line boundaries about every ``target_bytes``; compressed
-        JSONL, Parquet, .txt and .html files are one shard each.
+        or remote JSONL, Parquet, .txt and .html files are one shard each.
         """
         shards: list[Shard] = []
         for number, path in enumerate(self.paths):
-            name = path.name.lower()
-            if _kind(path) == "jsonl" and not name.endswith(".gz"):
+            local = isinstance(path, Path) and compression_of(path.name) is None
+            if _kind(path) == "jsonl" and local:
                 start, line = 0, 1
                 with path.open("rb") as handle:
                     position = 0
@@ -110,7 +123,7 @@ class Corpus:
 
     def read_shard(self, shard: Shard) -> Iterator[Document | DocumentError]:
         """The items of one shard, as iteration over the corpus would give them (no id check)."""
-        path = Path(shard.path)
+        path = self.paths[shard.file]
         if shard.span is not None:
             yield from _read_jsonl(
                 path,
@@ -134,11 +147,11 @@ class Corpus:
             kind = _kind(path)
             try:
                 if kind == "jsonl":
-                    with _open_lines(path) as handle:
+                    with open_binary(path) as handle:
                         total += sum(
                             chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
                         )
-                elif kind == "parquet":
+                elif kind == "parquet" and isinstance(path, Path):
                     total += pl.scan_parquet(path).select(pl.len()).collect().item()
                 else:
                     total += 1
@@ -146,10 +159,10 @@ class Corpus:
                 total += 1  # the reader reports the problem itself
         return total
 
-    def _label(self, number: int, path: Path) -> str:
+    def _label(self, number: int, path: InputPath) -> str:
         return self.labels[number] if number < len(self.labels) else path.name
 
-    def _read(self, number: int, path: Path) -> Iterator[Document | DocumentError]:
+    def _read(self, number: int, path: InputPath) -> Iterator[Document | DocumentError]:
         kind = _kind(path)
         label = self._label(number, path)
         if kind == "jsonl":
@@ -169,36 +182,59 @@ def read_documents(
     id_key: str = "id",
     title_in_text: bool = False,
 ) -> Corpus:
-    """Open inputs: JSONL (.jsonl, .jsonl.gz), Parquet, .txt, .html files, or folders of them.
+    """Open inputs: JSONL (.jsonl or .ndjson, plain or .gz, .zst, .bz2, .xz), Parquet, .txt,
+    .html files, or folders of them; local paths, globs (``data/*.jsonl.zst``), fsspec URLs
+    (``s3://bucket/news/*.jsonl.gz``, ``hf://datasets/...``, ``memory://...``), and ``-`` for
+    JSONL on standard input.
 
     An HTML page's title goes to ``meta["title"]``; ``title_in_text`` also writes it in front
     of the extracted text.
 
-    A missing path or a file of unknown type given by name is an :class:`InputError`; inside a
-    folder, unknown files are skipped and reported through ``Corpus.skipped``.
+    A missing path, a glob that matches nothing, or a file of unknown type given by name is an
+    :class:`InputError`; inside a folder or a glob's matches, unknown files are skipped and
+    reported through ``Corpus.skipped``.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
-    files: list[Path] = []
+    files: list[InputPath] = []
     labels: list[str] = []
     skipped: list[Path] = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                (files if _kind(child) else skipped).append(child)
-                if _kind(child):
-                    labels.append(child.relative_to(path).as_posix())
-        elif path.is_file():
-            if _kind(path) is None:
-                raise InputError(
-                    f"unsupported input type; expected one of {', '.join(SUPPORTED)} or a folder",
-                    path=str(path),
-                )
-            files.append(path)
-            labels.append(path.name)
+
+    def add(found: InputPath, label: str, *, named: bool) -> None:
+        if _kind(found) is not None:
+            files.append(found)
+            labels.append(label)
+        elif named:
+            raise InputError(
+                f"unsupported input type; expected one of {', '.join(SUPPORTED)} or a folder",
+                path=str(found),
+            )
         else:
-            raise InputError("no such file or folder", path=str(path))
+            skipped.append(Path(str(found)))
+
+    for given in paths:
+        text = str(given)
+        path = Path(given)
+        if text == "-":
+            add(spool_stdin(), "stdin.jsonl", named=True)
+        elif is_url(text):
+            found = expand_remote(text)
+            for remote in found:
+                add(remote, remote.name, named=len(found) == 1 and not has_glob(text))
+        elif path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                add(child, child.relative_to(path).as_posix(), named=False)
+        elif path.is_file():
+            add(path, path.name, named=True)
+        elif has_glob(text):
+            # glob.glob, not Path.glob: the pattern may be absolute or start with "..".
+            matches = sorted(Path(m) for m in glob.glob(text, recursive=True))  # noqa: PTH207
+            if not any(m.is_file() for m in matches):
+                raise InputError("no file matches", path=text)
+            for match in (m for m in matches if m.is_file()):
+                add(match, match.name, named=False)
+        else:
+            raise InputError("no such file or folder", path=text)
     return Corpus(
         tuple(files),
         text_key=text_key,
@@ -206,16 +242,16 @@ def read_documents(
         skipped=tuple(skipped),
         title_in_text=title_in_text,
         labels=_unique_labels(files, labels),
-        roots=tuple(Path(p) for p in paths if Path(p).is_dir()),
+        roots=tuple(Path(p) for p in paths if not is_url(str(p)) and Path(p).is_dir()),
     )
 
 
-def _unique_labels(files: Sequence[Path], labels: Sequence[str]) -> tuple[str, ...]:
+def _unique_labels(files: Sequence[InputPath], labels: Sequence[str]) -> tuple[str, ...]:
     """Labels relative to their inputs; two files that would share one (a/news.jsonl and
     b/news.jsonl given by name) are labelled by their paths as given instead."""
     counts = Counter(labels)
     return tuple(
-        label if counts[label] == 1 else path.as_posix()
+        label if counts[label] == 1 else (path.as_posix() if isinstance(path, Path) else str(path))
         for path, label in zip(files, labels, strict=True)
     )
 

@@ -7,17 +7,18 @@ Readers never stop at a bad record: each malformed record becomes a
 from __future__ import annotations
 
 import codecs
-import gzip
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import polars as pl
 
 from cleankit.core.document import Document
 from cleankit.core.errors import DocumentError, first_line
+from cleankit.io.sources import InputPath, RemoteFile, open_binary
 
 
 def _decode(raw: bytes, path: str, first_line: int) -> str:
@@ -29,13 +30,7 @@ def _decode(raw: bytes, path: str, first_line: int) -> str:
         raise DocumentError(f"invalid UTF-8 (byte 0x{byte})", path=path, line=line) from None
 
 
-def _open_lines(path: Path) -> IO[bytes]:
-    if path.name.lower().endswith(".gz"):
-        return cast(IO[bytes], gzip.open(path, "rb"))
-    return path.open("rb")
-
-
-def _record_to_document(
+def record_to_document(
     record: Mapping[str, Any],
     *,
     path: str,
@@ -44,6 +39,9 @@ def _record_to_document(
     id_key: str,
     label: str | None = None,
 ) -> Document:
+    """One record (a JSON object, a Parquet row, a host's row) as a document: the text field,
+    the id field (else ``label:line``), every other field in ``meta``, the language from
+    ``language`` or ``lang``. A record that cannot be one raises :class:`DocumentError`."""
     if text_key not in record:
         keys = ", ".join(sorted(record)) or "none"
         raise DocumentError(
@@ -52,6 +50,8 @@ def _record_to_document(
             line=line,
         )
     text = record[text_key]
+    if text is None:
+        raise DocumentError(f"field {text_key!r} is null", path=path, line=line)
     if not isinstance(text, str):
         raise DocumentError(
             f"field {text_key!r} must be a string, not {type(text).__name__}", path=path, line=line
@@ -80,7 +80,7 @@ def _record_to_document(
 
 
 def _read_jsonl(
-    path: Path,
+    path: InputPath,
     *,
     text_key: str,
     id_key: str,
@@ -90,7 +90,7 @@ def _read_jsonl(
     """Records of a JSONL file; ``span`` = (start byte, end byte, first line number) reads a shard."""
     name = str(path)
     try:
-        handle = _open_lines(path)
+        handle = open_binary(path)
         with handle:
             first = 1
             lines: Iterable[bytes] = handle
@@ -122,7 +122,7 @@ def _read_jsonl(
                     try:
                         if _SURROGATE_ESCAPE.search(line):
                             _refuse_lone_surrogates(record, path=name, line=number)
-                        yield _record_to_document(
+                        yield record_to_document(
                             record,
                             path=name,
                             line=number,
@@ -138,6 +138,7 @@ def _read_jsonl(
     except (OSError, EOFError) as error:
         # A truncated .gz ends the file; the records before it were already yielded.
         cause = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+        cause = cause or type(error).__name__
         yield DocumentError(f"cannot read: {cause}", path=name)
 
 
@@ -191,13 +192,17 @@ _PARQUET_SLICE = 10_000
 
 
 def _read_parquet(
-    path: Path, *, text_key: str, id_key: str, label: str | None = None
+    path: InputPath, *, text_key: str, id_key: str, label: str | None = None
 ) -> Iterator[Document | DocumentError]:
-    """Rows of a Parquet file, read a slice at a time so a large file never sits in memory."""
+    """Rows of a Parquet file, read a slice at a time so a large local file never sits in
+    memory (a remote one is fetched whole first)."""
     name = str(path)
     try:
-        columns = list(pl.read_parquet_schema(path))
-        rows = pl.scan_parquet(path).select(pl.len()).collect().item()
+        source: Path | io.BytesIO = (
+            io.BytesIO(path.read_bytes()) if isinstance(path, RemoteFile) else path
+        )
+        columns = list(pl.read_parquet_schema(source))
+        rows = pl.scan_parquet(source).select(pl.len()).collect().item()
     except (OSError, pl.exceptions.PolarsError) as error:
         yield DocumentError(f"cannot read Parquet: {first_line(error)}", path=name)
         return
@@ -209,20 +214,20 @@ def _read_parquet(
         )
         return
     for offset in range(0, rows, _PARQUET_SLICE):
-        frame = pl.scan_parquet(path).slice(offset, _PARQUET_SLICE).collect()
+        frame = pl.scan_parquet(source).slice(offset, _PARQUET_SLICE).collect()
         for number, row in enumerate(frame.iter_rows(named=True), start=offset + 1):
             if row[text_key] is None:
                 yield DocumentError(f"column {text_key!r} is null", path=name, line=number)
                 continue
             try:
-                yield _record_to_document(
+                yield record_to_document(
                     row, path=name, line=number, text_key=text_key, id_key=id_key, label=label
                 )
             except DocumentError as error:
                 yield error
 
 
-def _read_txt(path: Path, *, stem: str | None = None) -> Document | DocumentError:
+def _read_txt(path: InputPath, *, stem: str | None = None) -> Document | DocumentError:
     name = str(path)
     try:
         text = _decode(path.read_bytes(), name, 1)
@@ -233,11 +238,13 @@ def _read_txt(path: Path, *, stem: str | None = None) -> Document | DocumentErro
     title = text.split("\n", 1)[0].strip()
     # The first line is the title, and stays in the text: nothing of the input is hidden from
     # the filters, and restore() gives back the file byte for byte.
-    return Document(id=stem or path.stem, text=text, source=name, line=1, meta={"title": title})
+    return Document(
+        id=stem or Path(path.name).stem, text=text, source=name, line=1, meta={"title": title}
+    )
 
 
 def _read_html(
-    path: Path, *, title_in_text: bool = False, stem: str | None = None
+    path: InputPath, *, title_in_text: bool = False, stem: str | None = None
 ) -> Document | DocumentError:
     name = str(path)
     try:
@@ -252,7 +259,7 @@ def _read_html(
         text, meta = extract_html(html, title_in_text=title_in_text)
     except ValueError as error:
         return DocumentError(str(error), path=name, line=1)
-    return Document(id=stem or path.stem, text=text, source=name, line=1, meta=meta)
+    return Document(id=stem or Path(path.name).stem, text=text, source=name, line=1, meta=meta)
 
 
 #: ``<meta charset=...>`` or ``<meta http-equiv=Content-Type content="...; charset=...">``,

@@ -14,11 +14,13 @@ from cleankit.core.chain import Record
 from cleankit.core.document import Edit, sha256_text
 from cleankit.core.errors import InputError, first_line
 from cleankit.core.provenance import PROVENANCE_COLUMNS
+from cleankit.filters.sites import site_of
 
 __all__ = [
     "EDIT_STRUCT",
     "SCHEMA",
     "manifest_row",
+    "manifest_rows",
     "read_manifest",
     "row_digest",
     "scan_manifest",
@@ -54,6 +56,9 @@ _COLUMNS: dict[str, pl.DataType] = {
     "edits": pl.List(EDIT_STRUCT),
     "suspects": pl.List(EDIT_STRUCT),
     "title": pl.String(),
+    "site": pl.String(),
+    "url": pl.String(),
+    "language": pl.String(),
     **{
         name: pl.Boolean() if kind is bool else pl.String()
         for name, kind in PROVENANCE_COLUMNS.items()
@@ -118,6 +123,12 @@ def _row_values(record: Record, *, run: Mapping[str, Any]) -> dict[str, Any]:
         )
         title = original.meta.get("title")
         row["title"] = str(title) if title is not None else None
+        url = original.meta.get("url")
+        row.update(
+            site=site_of(original) or None,
+            url=url if isinstance(url, str) and url else None,
+            language=original.language,
+        )
     row["edits"] = []
     row["suspects"] = []
     if record.error is not None:
@@ -135,7 +146,7 @@ def _row_values(record: Record, *, run: Mapping[str, Any]) -> dict[str, Any]:
     row["edits"] = [_edit_dict(edit) for edit in outcome.edits]
     row["suspects"] = [_edit_dict(edit) for edit in outcome.suspects]
     for name, value in outcome.provenance.items():
-        row[name] = value
+        row[name] = value  # the identified language too (cleankit.filters.language)
     row.update(
         dropped_by=outcome.dropped_by,
         duplicate_of=outcome.duplicate_of,
@@ -152,6 +163,17 @@ def _row_values(record: Record, *, run: Mapping[str, Any]) -> dict[str, Any]:
             chars_out=len(outcome.doc.text),
         )
     return row
+
+
+def manifest_rows(
+    records: Iterable[Record], *, run: Mapping[str, Any] | None = None
+) -> pl.DataFrame:
+    """The manifest of records an engine gave (``run_chain(chain, docs)``), any chain's: one
+    row per record with exactly :data:`SCHEMA`. ``run`` fills the per-run columns (``run_id``,
+    ``options``, ``started_at``...); without it they are null. For a corpus too large to hold
+    its manifest in memory, write it with :func:`cleankit.clean_corpus`."""
+    values = run or {}
+    return to_frame(manifest_row(record, run=values) for record in records)
 
 
 def to_frame(rows: Iterable[Mapping[str, Any]]) -> pl.DataFrame:
