@@ -116,7 +116,8 @@ def clean_dataset(
     """
     from datasets import Features
 
-    clashing = [name for name in datasets_features() if name in dataset.column_names]
+    added = datasets_features()
+    clashing = [name for name in added if name in dataset.column_names]
     if clashing:
         raise InputError(f"the dataset already has column(s) {', '.join(clashing)}")
     return dataset.map(
@@ -125,6 +126,6 @@ def clean_dataset(
         with_indices=True,
         batch_size=batch_size,
         num_proc=num_proc,
-        features=Features({**dataset.features, **datasets_features()}),
+        features=Features({**dataset.features, **added}),
         desc="cleankit",
     )

@@ -114,25 +114,28 @@ def expand_remote(given: str) -> list[RemoteFile]:
     import fsspec
 
     try:
-        fs, _, paths = fsspec.get_fs_token_paths(given)
+        fs, path = fsspec.core.url_to_fs(given)
     except (ImportError, ValueError) as error:
         raise InputError(f"cannot open: {first_line(error)}", path=given) from None
-    protocol = given.split("://", 1)[0]
+    # One listing answers a glob with each match's type; a plain URL takes one lookup. On an
+    # object store every call is a request, so no match is asked about twice.
+    if has_glob(given):
+        entries: dict[str, Any] = fs.glob(path, detail=True)
+    else:
+        try:
+            entries = {path: fs.info(path)}
+        except FileNotFoundError:
+            entries = {}
     found: list[str] = []
-    for path in sorted(paths):
-        if fs.isdir(path):
-            found.extend(sorted(fs.find(path)))
-        elif fs.isfile(path):
-            found.append(path)
+    for match, info in sorted(entries.items()):
+        if info["type"] == "directory":
+            found.extend(sorted(fs.find(match)))
+        else:
+            found.append(match)
     if not found:
         cause = "no file matches" if has_glob(given) else "no such file or folder"
         raise InputError(cause, path=given)
-    return [RemoteFile(_url(protocol, fs, p), fs, p, p.rsplit("/", 1)[-1]) for p in found]
-
-
-def _url(protocol: str, fs: Any, path: str) -> str:
-    unstripped = fs.unstrip_protocol(path)
-    return str(unstripped) if "://" in str(unstripped) else f"{protocol}://{path}"
+    return [RemoteFile(fs.unstrip_protocol(p), fs, p, p.rsplit("/", 1)[-1]) for p in found]
 
 
 def spool_stdin(stream: IO[bytes] | None = None) -> RemoteFile:
