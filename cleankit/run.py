@@ -36,8 +36,8 @@ from cleankit.io.corpus import Corpus
 from cleankit.io.files import ParquetParts
 from cleankit.io.manifest import SCHEMA, manifest_row, now
 from cleankit.io.outputs import OutputFolder, file_sha256, os_problem
+from cleankit.io.shards import OutputLayout, is_documents_file, write_shards
 from cleankit.io.site_index import write_site_index
-from cleankit.io.writers import write_documents
 
 
 def default_chain(
@@ -171,6 +171,8 @@ def clean_corpus(
     settings: Settings | None = None,
     rules: RuleSet | None = None,
     output_format: str = "jsonl",
+    compression: str | None = None,
+    shard_size: int | None = None,
     site_index: SiteIndex | None = None,
     save_site_index: str | Path | None = None,
     on_record: Callable[[Record], None] | None = None,
@@ -182,6 +184,11 @@ def clean_corpus(
     skip: Sequence[str] = (),
 ) -> RunSummary:
     """Clean a corpus into ``out_dir/documents.<format>`` and ``out_dir/manifest.parquet``.
+
+    ``compression`` (none, gz, zst, bz2, xz; Parquet: none, gz, zst) compresses the documents
+    file; ``shard_size`` writes ``documents-00000.<format>``, ``documents-00001...`` of that
+    many kept documents each instead of one file. The manifest's ``shard`` column names the
+    file that holds each kept document.
 
     The pair and its run record (``run.json``) change as one unit under an exclusive lock on
     ``out_dir`` (see :mod:`cleankit.outputs`): a failure or a kill at any point leaves either
@@ -213,7 +220,8 @@ def clean_corpus(
     else:
         corpus = _reiterable(corpus)
         inputs = "\0".join(doc.id for doc in corpus)
-    options = run_options(settings, rules, output_format=output_format, **extra)
+    layout = OutputLayout(output_format, compression, shard_size)
+    options = run_options(settings, rules, **layout.options(), **extra)
     run_id = hashlib.sha256(
         "\0".join([__version__, rules.sha256, options, inputs]).encode()
     ).hexdigest()[:16]
@@ -225,12 +233,10 @@ def clean_corpus(
         "started_at": now(),
     }
     summary = RunSummary(
-        out / f"documents.{output_format}",
+        out / layout.name(0),
         out / "manifest.parquet",
         skipped=corpus.skipped if isinstance(corpus, Corpus) else (),
     )
-    if output_format not in ("jsonl", "parquet"):
-        raise ValueError(f"unknown output format {output_format!r}; expected jsonl or parquet")
     if isinstance(corpus, Corpus):
         _check_output_paths(corpus, out, summary, save_site_index)
         if memory_check:
@@ -241,10 +247,11 @@ def clean_corpus(
         raise ValueError(f"unknown engine {engine!r}; expected local or ray")
     states: dict[str, Any] = {}
     with OutputFolder(out) as folder:
-        written = _write_run(
+        shards = _write_run(
             corpus,
             chain,
             folder,
+            layout,
             summary,
             run,
             on_record=on_record,
@@ -254,19 +261,27 @@ def clean_corpus(
             progress=progress,
             states=states,
         )
-        other = "parquet" if output_format == "jsonl" else "jsonl"
+        names = [name for name, _ in shards]
+        summary.outputs = tuple(out / name for name in names)
+        # Documents files of an earlier run (another format, compression or shard count) would
+        # sit beside this run's and be read as part of it: they go in the same commit.
+        stale = sorted(
+            entry.name
+            for entry in out.iterdir()
+            if is_documents_file(entry.name) and entry.name not in names
+        )
         folder.commit(
-            [summary.output.name, summary.manifest.name],
+            [*names, summary.manifest.name],
             {
                 "run_id": run_id,
                 "cleankit_version": __version__,
-                "documents": summary.output.name,
-                "documents_sha256": file_sha256(folder.staged(summary.output.name)),
-                "documents_records": written,
+                "documents": names,
+                "documents_sha256": {name: file_sha256(folder.staged(name)) for name in names},
+                "documents_records": sum(count for _, count in shards),
                 "manifest": summary.manifest.name,
                 "manifest_rows": summary.records,
             },
-            remove=[f"documents.{other}"],
+            remove=stale,
         )
     if save_site_index is not None:
         # --no-dedup leaves the observer out; an empty index still marks the run.
@@ -295,6 +310,7 @@ def _write_run(
     corpus: Corpus | Sequence[Document],
     chain: Chain,
     folder: OutputFolder,
+    layout: OutputLayout,
     summary: RunSummary,
     run: dict[str, Any],
     *,
@@ -304,8 +320,9 @@ def _write_run(
     ray_address: str | None,
     progress: Callable[[], None] | None,
     states: dict[str, Any],
-) -> int:
-    """Run the chain and write the staged documents and manifest; returns documents written."""
+) -> list[tuple[str, int]]:
+    """Run the chain and write the staged documents and manifest; returns each documents
+    file's name and count (:func:`~cleankit.io.shards.write_shards`)."""
     if engine == "ray":
         from cleankit.engines.ray import ray_records
 
@@ -318,18 +335,19 @@ def _write_run(
     manifest = ParquetParts(folder.staged(summary.manifest.name), SCHEMA)
 
     def kept() -> Iterator[Document]:
+        position = 0
         for record in records:
             if progress is not None and engine == "ray":
                 progress()  # Ray hands records back only at the end; count them as they come
-            row = manifest_row(record, run=run)
-            manifest.add(row)
+            manifest.add(manifest_row(record, run=run, shard=layout.shard_of(position)))
             if on_record is not None:
                 on_record(record)
             if record.current is not None:
+                position += 1
                 yield record.current
 
     try:
-        written = write_documents(kept(), folder.staged(summary.output.name))
+        written = write_shards(kept(), folder.staging, layout)
         manifest.finish()
         summary.take(summarize(pl.scan_parquet(folder.staged(summary.manifest.name))))
     except OSError as error:

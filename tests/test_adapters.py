@@ -97,11 +97,11 @@ def test_manifest_rows_of_a_custom_chain_and_clean_corpus_of_documents(tmp_path:
     assert frame.schema == cleankit.SCHEMA
     assert frame["story_code"].to_list() == ["0", "1", "2", "3"]
     summary = cleankit.clean_corpus(iter(docs), tmp_path / "out", chain=chain)
-    written = pl.read_parquet(summary.manifest).drop("started_at", "row_sha256", "options")
-    assert written.drop("run_id", "cleankit_version", "rules_sha256").equals(
-        frame.drop(
-            "started_at", "row_sha256", "options", "run_id", "cleankit_version", "rules_sha256"
-        )
+    written = pl.read_parquet(summary.manifest)
+    assert written["shard"].to_list() == ["documents.jsonl"] * 4  # a file: only a run has one
+    run_columns = ("started_at", "row_sha256", "options", "run_id", "cleankit_version")
+    assert written.drop(*run_columns, "rules_sha256", "shard").equals(
+        frame.drop(*run_columns, "rules_sha256", "shard")
     )
     assert json.loads(pl.read_parquet(summary.manifest)["options"][0])["chain"] == ["strip-rules"]
 

@@ -6,6 +6,7 @@ import polars as pl
 import pytest
 
 from cleankit.core.document import Document
+from cleankit.core.errors import SettingsError
 from cleankit.filters.normalize import _ASCII_FTFY_WORK
 from cleankit.io.corpus import read_documents
 from cleankit.run import clean_corpus
@@ -83,6 +84,6 @@ def test_progress_is_reported_once_per_record(tmp_path: Path) -> None:
 def test_unknown_engine_or_format_is_refused_before_anything_is_written(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="unknown engine 'spark'"):
         clean_corpus(read_documents(SAMPLES), tmp_path / "out", engine="spark")
-    with pytest.raises(ValueError, match="unknown output format 'csv'"):
+    with pytest.raises(SettingsError, match="unknown output format 'csv'"):
         clean_corpus(read_documents(SAMPLES), tmp_path / "out", output_format="csv")
     assert not (tmp_path / "out").exists()

@@ -57,7 +57,7 @@ def test_a_run_commits_the_pair_and_its_run_record(tmp_path: Path) -> None:
     record = json.loads((out / RUN_RECORD).read_text(encoding="utf-8"))
     manifest = read_manifest(out / "manifest.parquet")
     assert record["run_id"] == manifest["run_id"][0]
-    assert record["documents"] == "documents.jsonl"
+    assert record["documents"] == ["documents.jsonl"]
     assert record["documents_records"] == 4
     # Nothing of the run's machinery is left but the lock file.
     assert sorted(p.name for p in out.iterdir()) == [
@@ -99,15 +99,15 @@ def test_a_failure_during_the_run_leaves_the_earlier_pair(
     assert _clean(_corpus(tmp_path / "a.jsonl", "alpha"), out)[0] == 0
     before = _snapshot(out)
 
-    import cleankit.run
+    import cleankit.io.writers
 
-    real = cleankit.run.write_documents
+    real = cleankit.io.writers.write_documents
 
-    def full_disk(docs: object, path: object) -> int:
-        real(docs, path)  # type: ignore[arg-type]
+    def full_disk(docs: object, path: object, **options: object) -> int:
+        real(docs, path, **options)  # type: ignore[arg-type]
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(cleankit.run, "write_documents", full_disk)
+    monkeypatch.setattr(cleankit.io.writers, "write_documents", full_disk)
     code, output = _clean(_corpus(tmp_path / "b.jsonl", "beta"), out)
     assert code == 1
     [line] = [line for line in output.splitlines() if line.startswith("Error")]

@@ -106,12 +106,21 @@ def test_urls_globs_and_folders_through_fsspec(bucket: str) -> None:
         read_documents([f"{bucket}/missing.jsonl"])
 
 
-def test_clean_reads_a_bucket_glob_and_the_output_restores_and_verifies(
+def test_clean_reads_a_bucket_glob_and_its_shards_restore_and_verify(
     bucket: str, tmp_path: Path
 ) -> None:
     runner = CliRunner()
     out = tmp_path / "out"
-    result = runner.invoke(main, ["clean", f"{bucket}/news/*.jsonl.*", "-o", str(out)])
+    result = runner.invoke(
+        main,
+        [
+            "clean",
+            f"{bucket}/news/*.jsonl.*",
+            "-o",
+            str(out),
+            *("--shard-size", "2", "--compression", "zst"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     manifest = pl.read_parquet(out / "manifest.parquet")
     assert [s.rsplit("/", 1)[1] for s in manifest["source"]] == [
@@ -120,21 +129,18 @@ def test_clean_reads_a_bucket_glob_and_the_output_restores_and_verifies(
         "2024-02.jsonl.gz",
     ]
     assert manifest["story_code"].to_list() == ["11", None, None]
-    verified = runner.invoke(
-        main, ["audit", "verify", str(out / "manifest.parquet"), str(out / "documents.jsonl")]
-    )
+    shards = sorted(str(p) for p in out.glob("documents-*.jsonl.zst"))
+    assert [Path(p).name for p in shards] == [
+        "documents-00000.jsonl.zst",
+        "documents-00001.jsonl.zst",
+    ]
+    assert manifest["shard"].to_list() == [Path(shards[0]).name] * 2 + [Path(shards[1]).name]
+    verified = runner.invoke(main, ["audit", "verify", str(out / "manifest.parquet"), *shards])
     assert verified.exit_code == 0, verified.output
     restored = tmp_path / "restored.jsonl"
     result = runner.invoke(
         main,
-        [
-            "restore",
-            str(out / "documents.jsonl"),
-            "--manifest",
-            str(out / "manifest.parquet"),
-            "-o",
-            str(restored),
-        ],
+        ["restore", *shards, "--manifest", str(out / "manifest.parquet"), "-o", str(restored)],
     )
     assert result.exit_code == 0, result.output
     back = [json.loads(line) for line in restored.read_text(encoding="utf-8").splitlines()]

@@ -11,6 +11,7 @@ from cleankit.audit.summary import RunSummary, edits_of, summarize
 from cleankit.audit.verify import (
     Problem,
     check_pair,
+    documents_files,
     first_texts,
     restore_documents,
     verify,
@@ -24,6 +25,7 @@ __all__ = [
     "RunSummary",
     "check_pair",
     "diff_manifests",
+    "documents_files",
     "edits_of",
     "explain",
     "first_texts",

@@ -134,6 +134,8 @@ class RunSummary:
     suspects: Counter[str] = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
     skipped: tuple[Path, ...] = ()
+    #: Every documents file written (one, or the shards in order); ``output`` is the first.
+    outputs: tuple[Path, ...] = ()
 
     @property
     def records(self) -> int:
@@ -149,6 +151,7 @@ class RunSummary:
 
         return {
             "output": str(self.output),
+            "outputs": [str(p) for p in self.outputs or (self.output,)],
             "manifest": str(self.manifest),
             "records": self.records,
             "statuses": counts(self.statuses),

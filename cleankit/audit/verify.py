@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -125,27 +125,86 @@ def first_texts(pairs: Iterable[tuple[str, str]]) -> tuple[dict[str, str], list[
     return texts, repeats
 
 
+def documents_files(outputs: Iterable[str | Path]) -> list[Path]:
+    """The documents files that ``outputs`` name: a file as it is, an output folder as the files
+    its run record lists (every shard of a sharded run), in order, each once."""
+    found: list[Path] = []
+    for given in outputs:
+        path = Path(given)
+        if path.is_dir():
+            record = read_run_record(path)
+            if record is None:
+                raise InputError(
+                    f"a folder without {RUN_RECORD}: name the documents files instead",
+                    path=str(path),
+                )
+            found.extend(path / name for name in _recorded_files(record))
+        else:
+            found.append(path)
+    return list(dict.fromkeys(found))
+
+
+def _recorded_files(record: Mapping[str, Any]) -> list[str]:
+    """The documents files a run record lists (a single name in the records of earlier versions)."""
+    names = record.get("documents", "documents.jsonl")
+    return [names] if isinstance(names, str) else [str(name) for name in names]
+
+
+def _recorded_digest(record: Mapping[str, Any], name: str) -> object:
+    digests = record.get("documents_sha256")
+    return digests.get(name) if isinstance(digests, Mapping) else digests
+
+
 def verify_output(
-    manifest: pl.DataFrame, output: str | Path, *, record: Mapping[str, Any] | None = None
+    manifest: pl.DataFrame,
+    output: str | Path | Sequence[str | Path],
+    *,
+    record: Mapping[str, Any] | None = None,
 ) -> list[Problem]:
-    """:func:`check_pair` and :func:`verify` over an output file as it lies on disk."""
-    return check_pair(manifest, output, record=record) + verify(manifest, read_output_pairs(output))
+    """:func:`check_pair` and :func:`verify` over documents files as they lie on disk: one
+    file, or the shards of a run (each document is also looked for in the shard the manifest
+    names for it)."""
+    paths = documents_files([output] if isinstance(output, str | Path) else output)
+    located: dict[str, str] = {}
+    pairs: list[tuple[str, str]] = []
+    for path in paths:
+        for doc_id, text in read_output_pairs(path):
+            located.setdefault(doc_id, path.name)
+            pairs.append((doc_id, text))
+    problems = check_pair(manifest, paths, record=record) + verify(manifest, pairs)
+    shards = manifest.filter((pl.col("status") == "kept") & pl.col("shard").is_not_null())
+    for doc_id, shard in shards.select("doc_id", "shard").iter_rows():
+        where = located.get(doc_id)
+        if where is not None and where != shard:
+            problems.append(
+                Problem(doc_id, "wrong-shard", f"found in {where}, the manifest names {shard}")
+            )
+    return problems
 
 
 def check_pair(
-    manifest: pl.DataFrame, output: str | Path, *, record: Mapping[str, Any] | None = None
+    manifest: pl.DataFrame,
+    output: str | Path | Sequence[str | Path],
+    *,
+    record: Mapping[str, Any] | None = None,
 ) -> list[Problem]:
-    """Do the documents file and the manifest come from one run? Checked against the run
-    record (``run.json``) that ``clean`` commits beside them: the manifest's run id and the
-    documents file's digest must both be the recorded ones. No record (files moved elsewhere,
-    or written by the library's writers): nothing to check here; :func:`verify` still compares
+    """Do the documents files and the manifest come from one run? Checked against the run
+    record (``run.json``) that ``clean`` commits beside them: the manifest's run id and each
+    documents file's digest must be the recorded ones. No record (files moved elsewhere, or
+    written by the library's writers): nothing to check here; :func:`verify` still compares
     every text with its hash. ``record``: the folder's run record when the caller has read
     it already (it is read, after settling the folder, otherwise).
     """
-    target = Path(output)
+    targets = [Path(output)] if isinstance(output, str | Path) else [Path(p) for p in output]
+    if not targets:
+        return []
     if record is None:
-        record = read_run_record(target.parent)
-    if record is None or record.get("documents") != target.name:
+        record = read_run_record(targets[0].parent)
+    if record is None:
+        return []
+    recorded = _recorded_files(record)
+    targets = [target for target in targets if target.name in recorded]
+    if not targets:
         return []
     problems: list[Problem] = []
     run_ids = sorted(set(manifest.get_column("run_id").drop_nulls().to_list()))
@@ -154,25 +213,27 @@ def check_pair(
             Problem(
                 "(run)",
                 "mismatched-pair",
-                f"the manifest is from run {', '.join(run_ids) or 'none'} but {target.name} "
+                f"the manifest is from run {', '.join(run_ids) or 'none'} but {targets[0].name} "
                 f"is from run {record.get('run_id')} (see {RUN_RECORD})",
             )
         )
-    if file_sha256(target) != record.get("documents_sha256"):
-        problems.append(
-            Problem(
-                "(run)",
-                "mismatched-pair",
-                f"{target.name} is not the file run {record.get('run_id')} wrote "
-                f"(its digest differs from {RUN_RECORD})",
+    for target in targets:
+        if file_sha256(target) != _recorded_digest(record, target.name):
+            problems.append(
+                Problem(
+                    "(run)",
+                    "mismatched-pair",
+                    f"{target.name} is not the file run {record.get('run_id')} wrote "
+                    f"(its digest differs from {RUN_RECORD})",
+                )
             )
-        )
     return problems
 
 
 def verify_folder(folder: str | Path) -> tuple[dict[str, Any], list[Problem]]:
     """Verify an output folder that ``clean`` wrote, as a reader finds it: finish a commit a
-    killed run left half done, then :func:`check_pair` and :func:`verify` over its pair.
+    killed run left half done, then :func:`check_pair` and :func:`verify` over its documents
+    files (every shard) and manifest.
 
     Returns the run record and the problems; a folder without a run record is an InputError.
     """
@@ -181,7 +242,7 @@ def verify_folder(folder: str | Path) -> tuple[dict[str, Any], list[Problem]]:
     if record is None:
         raise InputError(f"no {RUN_RECORD}: not an output folder of cleankit clean", path=str(out))
     manifest = read_manifest(out / str(record.get("manifest", "manifest.parquet")))
-    documents = out / str(record.get("documents", "documents.jsonl"))
+    documents = [out / name for name in _recorded_files(record)]
     return record, verify_output(manifest, documents, record=record)
 
 

@@ -60,7 +60,11 @@ def _print_summary(summary: RunSummary) -> None:
         names = ", ".join(str(p) for p in summary.skipped[:5])
         more = f" and {len(summary.skipped) - 5} more" if len(summary.skipped) > 5 else ""
         echo(f"skipped {len(summary.skipped)} file(s) of unsupported type: {names}{more}", err=True)
-    echo(f"wrote {summary.output} and {summary.manifest}")
+    if len(summary.outputs) > 1:
+        first, last = summary.outputs[0], summary.outputs[-1]
+        echo(f"wrote {len(summary.outputs)} shards ({first} to {last.name}) and {summary.manifest}")
+    else:
+        echo(f"wrote {summary.output} and {summary.manifest}")
 
 
 _run_options = _options(
@@ -81,6 +85,18 @@ _run_options = _options(
         default="jsonl",
         show_default=True,
         help="Format of documents.*.",
+    ),
+    click.option(
+        "--compression",
+        type=click.Choice(["none", "gz", "zst", "bz2", "xz"]),
+        help="Compress the documents files: JSONL gets the ending (.jsonl.zst); Parquet "
+        "compresses its pages (none, gz or zst; default zst).",
+    ),
+    click.option(
+        "--shard-size",
+        type=click.IntRange(1, None),
+        help="Write documents-00000.*, documents-00001.*, ... of this many kept documents "
+        "each; the manifest's shard column names each document's file.",
     ),
     click.option("--config", type=click.Path(path_type=Path), help="Settings TOML file."),
     click.option("--threshold", type=float, help="Document dedup Jaccard threshold."),
@@ -179,6 +195,8 @@ def clean(
     inputs: tuple[str, ...],
     out_dir: Path,
     output_format: str,
+    compression: str | None,
+    shard_size: int | None,
     config: Path | None,
     threshold: float | None,
     keep: str | None,
@@ -230,6 +248,8 @@ def clean(
         "settings": settings,
         "rules": rules,
         "output_format": output_format,
+        "compression": compression,
+        "shard_size": shard_size,
         "site_index": prior,
         "save_site_index": save_site_index,
         "workers": workers,

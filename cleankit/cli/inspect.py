@@ -24,21 +24,22 @@ def explain(doc_id: str, manifest_path: Path) -> None:
 
 
 @main.command()
-@click.argument("output", type=click.Path(path_type=Path))
+@click.argument("outputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @_manifest_option
 @_target_option("JSONL file of restored originals.")
 @_friendly
-def restore(output: Path, manifest_path: Path, target: Path) -> None:
-    """Rebuild the original texts from OUTPUT and the manifest's edits, checked by input hash."""
+def restore(outputs: tuple[Path, ...], manifest_path: Path, target: Path) -> None:
+    """Rebuild the original texts from OUTPUTS and the manifest's edits, checked by input hash.
+
+    OUTPUTS: documents files (every shard of a sharded run), or the run's output folder."""
     from cleankit import audit
     from cleankit.io.files import atomic_write
     from cleankit.io.manifest import read_manifest
-    from cleankit.io.outputs import settle
     from cleankit.io.writers import read_output_pairs
 
-    settle(output.parent)
+    files = _settled_files(outputs)
     manifest = read_manifest(manifest_path)
-    texts, repeats = audit.first_texts(read_output_pairs(output))
+    texts, repeats = audit.first_texts(pair for path in files for pair in read_output_pairs(path))
     problems = [
         audit.Problem(doc_id, "repeated", "appears more than once in the output; not restored")
         for doc_id in dict.fromkeys(repeats)
@@ -98,19 +99,31 @@ def audit_summary(manifest_path: Path, as_json: bool) -> None:
         _echo_frame(name.replace("_", " "), frame)
 
 
-@audit_group.command("verify")
-@click.argument("manifest_path", type=click.Path(path_type=Path))
-@click.argument("output", type=click.Path(path_type=Path))
-@_friendly
-def audit_verify(manifest_path: Path, output: Path) -> None:
-    """Check OUTPUT against the manifest: missing, extra, altered, unrestorable documents."""
+def _settled_files(outputs: tuple[Path, ...]) -> list[Path]:
+    """The documents files OUTPUTS name (a folder: its run's files), once every folder they lie
+    in has finished a commit that a killed run left half done."""
     from cleankit import audit
-    from cleankit.io.manifest import read_manifest
     from cleankit.io.outputs import settle
 
-    settle(output.parent)
+    for given in outputs:
+        settle(given if given.is_dir() else given.parent)
+    return audit.documents_files(outputs)
+
+
+@audit_group.command("verify")
+@click.argument("manifest_path", type=click.Path(path_type=Path))
+@click.argument("outputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@_friendly
+def audit_verify(manifest_path: Path, outputs: tuple[Path, ...]) -> None:
+    """Check OUTPUTS against the manifest: missing, extra, altered, unrestorable documents.
+
+    OUTPUTS: documents files (every shard of a sharded run), or the run's output folder."""
+    from cleankit import audit
+    from cleankit.io.manifest import read_manifest
+
+    files = _settled_files(outputs)
     manifest = read_manifest(manifest_path)
-    problems = audit.verify_output(manifest, output)
+    problems = audit.verify_output(manifest, files)
     _report(problems, f"{manifest.height} manifest rows checked, {len(problems)} problem(s)")
 
 

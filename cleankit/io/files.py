@@ -8,9 +8,12 @@ import shutil
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 import polars as pl
+
+if TYPE_CHECKING:
+    from polars._typing import ParquetCompression
 
 
 def _file_mode() -> int:
@@ -53,7 +56,8 @@ ROW_GROUP_ROWS = 20_000
 class ParquetParts:
     """Write a large Parquet file in bounded memory: row batches go to part files beside the
     target, and :meth:`finish` streams them into the target atomically, in row groups of
-    ``row_group_rows`` with column statistics (for pruning).
+    ``row_group_rows`` with column statistics (for pruning), pages compressed with
+    ``compression`` (a polars codec name: zstd, gzip, uncompressed...).
     """
 
     def __init__(
@@ -63,11 +67,13 @@ class ParquetParts:
         *,
         batch_rows: int = 5000,
         row_group_rows: int = ROW_GROUP_ROWS,
+        compression: ParquetCompression = "zstd",
     ) -> None:
         self.path = Path(path)
         self.schema = schema
         self.batch_rows = batch_rows
         self.row_group_rows = row_group_rows
+        self.compression = compression
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._folder = Path(
             tempfile.mkdtemp(dir=self.path.parent, prefix=f".{self.path.name}.parts.")
@@ -99,7 +105,10 @@ class ParquetParts:
             try:
                 Path(temp).chmod(_file_mode())
                 pl.scan_parquet(self._parts).sink_parquet(
-                    temp, statistics=True, row_group_size=self.row_group_rows
+                    temp,
+                    statistics=True,
+                    row_group_size=self.row_group_rows,
+                    compression=self.compression,
                 )
                 Path(temp).replace(self.path)
             except BaseException:

@@ -51,6 +51,7 @@ _COLUMNS: dict[str, pl.DataType] = {
     "cluster_id": pl.String(),
     "input_sha256": pl.String(),
     "output_sha256": pl.String(),
+    "shard": pl.String(),
     "chars_in": pl.Int64(),
     "chars_out": pl.Int64(),
     "edits": pl.List(EDIT_STRUCT),
@@ -102,9 +103,14 @@ def row_digest(row: Mapping[str, Any]) -> str:
     )
 
 
-def manifest_row(record: Record, *, run: Mapping[str, Any]) -> dict[str, Any]:
-    """One manifest row for one record; ``run`` holds the per-run columns (run_id, options...)."""
+def manifest_row(
+    record: Record, *, run: Mapping[str, Any], shard: str | None = None
+) -> dict[str, Any]:
+    """One manifest row for one record; ``run`` holds the per-run columns (run_id, options...),
+    ``shard`` the documents file a kept document was written to (relative to the output)."""
     row = _row_values(record, run=run)
+    if row["status"] == "kept":
+        row["shard"] = shard
     row["row_sha256"] = row_digest(row)
     return row
 

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import base64
+import bz2
+import contextlib
 import datetime
 import decimal
+import gzip
 import json
-from collections.abc import Iterable
+import lzma
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -16,6 +20,11 @@ from cleankit.core.document import Document
 from cleankit.core.errors import DocumentError, InputError, first_line
 from cleankit.io.files import ParquetParts, atomic_write
 from cleankit.io.formats import _decode
+from cleankit.io.sources import compression_of, open_binary
+
+if TYPE_CHECKING:
+    import zstandard
+    from polars._typing import ParquetCompression
 
 
 def _output_row(doc: Document) -> dict[str, Any]:
@@ -47,12 +56,46 @@ OUTPUT_SCHEMA = pl.Schema(
 )
 
 
-def write_documents(docs: Iterable[Document], path: str | Path) -> int:
-    """Write kept documents as JSONL or Parquet (by extension), atomically; returns the count."""
+def _compressor(
+    handle: IO[bytes], kind: str
+) -> gzip.GzipFile | bz2.BZ2File | lzma.LZMAFile | zstandard.ZstdCompressionWriter:
+    """A writer that compresses into ``handle`` and leaves it open when closed (atomic_write
+    syncs and renames it after). Every codec writes the same bytes for the same input: gzip's
+    header carries no time and no file name, so two identical runs give identical files."""
+    # The caller closes the writer in a with block: these are opened, not leaked.
+    if kind == "gzip":
+        return gzip.GzipFile(filename="", mode="wb", fileobj=handle, mtime=0)
+    if kind == "bz2":
+        return bz2.BZ2File(handle, "wb")
+    if kind == "xz":
+        return lzma.LZMAFile(handle, "wb")
+    import zstandard
+
+    return zstandard.ZstdCompressor().stream_writer(handle, closefd=False)
+
+
+@contextlib.contextmanager
+def _writing(handle: IO[bytes], kind: str | None) -> Iterator[Callable[[bytes], object]]:
+    """The write function of ``handle``, through a compressor when ``kind`` names one."""
+    if kind is None:
+        yield handle.write
+        return
+    with _compressor(handle, kind) as stream:
+        yield stream.write
+
+
+def write_documents(
+    docs: Iterable[Document], path: str | Path, *, parquet_codec: ParquetCompression = "zstd"
+) -> int:
+    """Write kept documents as JSONL or Parquet (by extension), atomically; returns the count.
+
+    A JSONL name ending in .gz, .zst, .bz2 or .xz is written compressed with that codec;
+    ``parquet_codec`` compresses a Parquet file's pages (zstd, gzip or uncompressed).
+    """
     target = Path(path)
     count = 0
     if target.name.endswith(".parquet"):
-        parts = ParquetParts(target, OUTPUT_SCHEMA)
+        parts = ParquetParts(target, OUTPUT_SCHEMA, compression=parquet_codec)
         try:
             for doc in docs:
                 row = _output_row(doc)
@@ -64,9 +107,12 @@ def write_documents(docs: Iterable[Document], path: str | Path) -> int:
             raise
         parts.finish()
         return count
-    with atomic_write(target, "w") as handle:
+    with (
+        atomic_write(target, "wb") as handle,
+        _writing(handle, compression_of(target.name)) as write,
+    ):
         for doc in docs:
-            handle.write(_dumps(_output_row(doc)) + "\n")
+            write((_dumps(_output_row(doc)) + "\n").encode("utf-8"))
             count += 1
     return count
 
@@ -78,7 +124,7 @@ def read_output(path: str | Path) -> dict[str, str]:
 
 def read_output_pairs(path: str | Path) -> list[tuple[str, str]]:
     """Every record of a cleaned output as ``(id, text)``, in file order, repeats included
-    (``audit verify`` reports them)."""
+    (``audit verify`` reports them). JSONL may be compressed (.gz, .zst, .bz2, .xz)."""
     target = Path(path)
     if not target.is_file():
         raise InputError("no such file", path=str(target))
@@ -91,7 +137,7 @@ def read_output_pairs(path: str | Path) -> list[tuple[str, str]]:
             ) from None
         return list(zip(frame["id"].to_list(), frame["text"].to_list(), strict=True))
     pairs: list[tuple[str, str]] = []
-    with target.open("rb") as handle:
+    with open_binary(target) as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
