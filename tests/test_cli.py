@@ -288,3 +288,24 @@ def test_the_default_chain_has_the_steps_skip_names() -> None:
     assert tuple(f.name for f in default_chain().filters) == STEPS
     with pytest.raises(SettingsError, match="did you mean 'strip-rules'"):
         default_chain(skip=["strip-rule"])
+
+
+def test_help_loads_no_heavy_library() -> None:
+    """`cleankit --help` and `clean --help` answer without polars, datasketch (scipy) or
+    trafilatura: what keeps them under 0.3 s (bench_startup.py measures the time itself)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, contextlib, io\n"
+        "from cleankit.cli.app import main\n"
+        "for args in (['--help'], ['clean', '--help'], ['audit', 'verify', '--help']):\n"
+        "    with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n"
+        "        main(args)\n"
+        "heavy = ('polars', 'datasketch', 'scipy', 'trafilatura', 'numpy')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "[]", done.stdout[:500]

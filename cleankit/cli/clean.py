@@ -7,15 +7,17 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from cleankit.audit.summary import RunSummary
 from cleankit.cli.app import _friendly, _options, main
 from cleankit.core.chain import Record
 from cleankit.core.provenance import STATUSES
 from cleankit.core.settings import DEDUP_ONLY_SKIP, KEEP_POLICIES, STEPS, Settings, load_settings
+
+if TYPE_CHECKING:
+    from cleankit.audit.summary import RunSummary  # polars: loaded only when a run starts
 
 
 def _rule_set(rules: Sequence[Path], no_builtin: bool, timeout: float) -> Any:

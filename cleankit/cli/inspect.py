@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import polars as pl
 
 from cleankit.cli.app import _friendly, _manifest_option, _report, _target_option, main
+
+if TYPE_CHECKING:
+    import polars as pl  # loaded by the commands that read a manifest, not by --help
 
 
 @main.command()
