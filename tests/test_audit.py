@@ -9,12 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from cleankit import audit
-from cleankit.audit.report import write_report
 from cleankit.cli.app import main
-from cleankit.io.corpus import read_documents
 from cleankit.io.manifest import read_manifest
 from cleankit.io.writers import read_output
-from cleankit.run import clean_corpus
 from tests.conftest import SAMPLES
 
 
@@ -163,76 +160,6 @@ def test_diff_shows_what_a_rule_change_does(run_dir: Path, tmp_path: Path) -> No
         "it-2208871: edits +drop-page-furniture/short -strip-rules/story-code-line",
         "1 document(s) changed",
     ]
-
-
-def _browser() -> tuple[str, str]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver = shutil.which("chromedriver")
-    if not chromium or not driver:
-        pytest.skip(
-            "headless Chromium test needs Debian's chromium and chromium-driver (.ci/run installs them)"
-        )
-    pytest.importorskip("selenium", reason="selenium is in the dev extra")
-    return chromium, driver
-
-
-def test_report_renders_in_headless_chromium_without_console_errors(
-    run_dir: Path, tmp_path: Path
-) -> None:
-    chromium, driver_path = _browser()
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-    from selenium.webdriver.common.by import By
-
-    report = tmp_path / "report.html"
-    result = CliRunner().invoke(
-        main, ["audit", "report", str(run_dir / "manifest.parquet"), "-o", str(report)]
-    )
-    assert result.exit_code == 0
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in (
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        f"--user-data-dir={tmp_path / 'profile'}",
-    ):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=Service(driver_path), options=options)
-    try:
-        browser.get(report.as_uri())
-        assert browser.find_element(By.CSS_SELECTOR, "#count-kept b").text == "12"
-        assert browser.find_element(By.CSS_SELECTOR, "#count-duplicate b").text == "3"
-        assert browser.find_element(By.ID, "total").text == "15"
-        values = [
-            e.text for e in browser.find_elements(By.CSS_SELECTOR, "#chart-clusters text.value")
-        ]
-        assert values == ["1", "1"]
-        assert len(browser.find_elements(By.CSS_SELECTOR, "#documents tbody tr")) == 15
-        browser.find_element(By.ID, "search").send_keys("duplicate")
-        assert browser.find_element(By.ID, "shown").text == "3"
-        errors = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
-        assert errors == []
-    finally:
-        browser.quit()
-
-
-def test_report_escapes_document_text(tmp_path: Path) -> None:
-    path = tmp_path / "in.jsonl"
-    path.write_text(
-        json.dumps({"id": "<script>alert(1)</script>", "text": "Teks."}) + "\n", encoding="utf-8"
-    )
-    clean_corpus(read_documents(path), tmp_path / "out")
-    write_report(read_manifest(tmp_path / "out" / "manifest.parquet"), tmp_path / "r.html")
-    page = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "<script>alert(1)</script>" not in page
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
 
 
 def test_verify_frame_is_empty_on_an_untouched_run_and_names_problems(
