@@ -180,6 +180,7 @@ def clean_corpus(
     engine: str = "local",
     ray_address: str | None = None,
     progress: Callable[[], None] | None = None,
+    on_pass: Callable[[str], None] | None = None,
     memory_check: bool = True,
     skip: Sequence[str] = (),
 ) -> RunSummary:
@@ -194,7 +195,9 @@ def clean_corpus(
     ``out_dir`` (see :mod:`cleankit.outputs`): a failure or a kill at any point leaves either
     the old pair or the new one. Both are written in bounded memory (the manifest in row batches);
     malformed records are counted and reported through ``on_record`` (and the summary), never
-    raised. ``workers`` processes run the per-document filters; ``engine="ray"`` runs the chain
+    raised. ``on_pass`` hears the name of each pass over the corpus as it starts (see
+    :func:`~cleankit.engines.local.run_chain`; the last is "write manifest") and ``progress``
+    is called once per record of every pass. ``workers`` processes run the per-document filters; ``engine="ray"`` runs the chain
     on a Ray cluster (``ray_address``, or a local one). Neither changes the results.
     ``memory_check`` refuses a corpus whose dedup index would not fit (see :func:`check_memory`).
     ``skip`` leaves steps of the default chain out (recorded in the options column);
@@ -259,6 +262,7 @@ def clean_corpus(
             engine=engine,
             ray_address=ray_address,
             progress=progress,
+            on_pass=on_pass,
             states=states,
         )
         names = [name for name, _ in shards]
@@ -319,6 +323,7 @@ def _write_run(
     engine: str,
     ray_address: str | None,
     progress: Callable[[], None] | None,
+    on_pass: Callable[[str], None] | None,
     states: dict[str, Any],
 ) -> list[tuple[str, int]]:
     """Run the chain and write the staged documents and manifest; returns each documents
@@ -329,9 +334,13 @@ def _write_run(
         if not isinstance(corpus, Corpus):
             raise ValueError("the Ray engine reads files: pass a Corpus (read_documents)")
 
+        if on_pass is not None:
+            on_pass("clean on ray")
         records = ray_records(chain, corpus, address=ray_address, states=states)
     else:
-        records = run_chain(chain, corpus, workers=workers, progress=progress, states=states)
+        records = run_chain(
+            chain, corpus, workers=workers, progress=progress, states=states, on_pass=on_pass
+        )
     manifest = ParquetParts(folder.staged(summary.manifest.name), SCHEMA)
 
     def kept() -> Iterator[Document]:
@@ -348,6 +357,8 @@ def _write_run(
 
     try:
         written = write_shards(kept(), folder.staging, layout)
+        if on_pass is not None:
+            on_pass("write manifest")
         manifest.finish()
         summary.take(summarize(pl.scan_parquet(folder.staged(summary.manifest.name))))
     except OSError as error:

@@ -273,11 +273,31 @@ def test_progress_lines_say_documents_and_rate() -> None:
     lines = _ProgressLines("cleaning", every=0.0)
     runner = CliRunner()
     with runner.isolation() as (_, _, err):
+        lines.start_pass("clean")
         lines()
         lines()
-    text = err.getvalue().decode()
-    assert text.splitlines()[1].startswith("cleaning: 2 documents, ")
-    assert text.splitlines()[1].endswith(" docs/s")
+        lines.start_pass("apply drop-near-duplicates")
+        lines()
+    text = err.getvalue().decode().splitlines()
+    assert text[0] == "cleaning: clean"
+    assert text[2].startswith("cleaning, clean: 2 documents, ")
+    assert text[2].endswith(" docs/s")
+    assert text[3] == "cleaning: apply drop-near-duplicates"
+    assert text[4].startswith("cleaning, apply drop-near-duplicates: 1 documents, ")
+
+
+def test_verbose_names_every_pass_of_a_piped_run(tmp_path: Path) -> None:
+    result = run("clean", SAMPLES, "-o", tmp_path / "out", "-v")
+    assert result.exit_code == 0
+    passes = [line for line in result.stderr.splitlines() if line.startswith("cleaning: ")]
+    assert passes == [
+        "cleaning: clean",
+        "cleaning: index drop-near-duplicates",
+        "cleaning: apply drop-near-duplicates",
+        "cleaning: index drop-site-boilerplate",
+        "cleaning: apply drop-site-boilerplate",
+        "cleaning: write manifest",
+    ]
 
 
 def test_the_default_chain_has_the_steps_skip_names() -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import polars as pl
@@ -73,12 +74,29 @@ def test_parquet_written_in_batches_equals_one_batch(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["batched.parquet", "run"]
 
 
-def test_progress_is_reported_once_per_record(tmp_path: Path) -> None:
-    ticks: list[None] = []
+def test_progress_is_reported_once_per_record_of_every_pass(tmp_path: Path) -> None:
+    ticks: list[str] = []
+    passes: list[str] = []
     summary = clean_corpus(
-        read_documents(SAMPLES), tmp_path / "out", progress=lambda: ticks.append(None)
+        read_documents(SAMPLES),
+        tmp_path / "out",
+        progress=lambda: ticks.append(passes[-1]),
+        on_pass=passes.append,
     )
-    assert len(ticks) == summary.records == 15
+    assert passes == [
+        "clean",
+        "index drop-near-duplicates",
+        "apply drop-near-duplicates",
+        "index drop-site-boilerplate",
+        "apply drop-site-boilerplate",
+        "write manifest",
+    ]
+    assert summary.records == 15
+    assert Counter(ticks) == {
+        "clean": 15,
+        "apply drop-near-duplicates": 15,
+        "apply drop-site-boilerplate": 15,
+    }
 
 
 def test_unknown_engine_or_format_is_refused_before_anything_is_written(tmp_path: Path) -> None:

@@ -263,12 +263,16 @@ def clean(
     }
     label = "deduplicating" if options["skip"] == DEDUP_ONLY_SKIP else "cleaning"
     if sys.stderr.isatty() and not quiet:
-        with click.progressbar(
-            length=corpus.estimate_records(), label=label, file=sys.stderr
-        ) as bar:
-            summary = clean_corpus(corpus, out_dir, progress=lambda: bar.update(1), **options)
+        bars = _ProgressBars(label, corpus.estimate_records())
+        try:
+            summary = clean_corpus(
+                corpus, out_dir, progress=bars, on_pass=bars.start_pass, **options
+            )
+        finally:
+            bars.close()
     elif verbose and not quiet:
-        summary = clean_corpus(corpus, out_dir, progress=_ProgressLines(label), **options)
+        lines = _ProgressLines(label)
+        summary = clean_corpus(corpus, out_dir, progress=lines, on_pass=lines.start_pass, **options)
     else:
         summary = clean_corpus(corpus, out_dir, **options)
     if as_json:
@@ -294,15 +298,25 @@ def dedup(ctx: click.Context, /, **options: Any) -> None:
 
 
 class _ProgressLines:
-    """Progress for a log rather than a terminal: one line at most every ``every`` seconds,
-    with the documents done and the rate, so a piped run is never silent for minutes."""
+    """Progress for a log rather than a terminal: a line when each pass over the corpus starts
+    (clean, index an observer, apply its verdict, write the manifest), then one at most every
+    ``every`` seconds with the pass, the documents done and the rate, so a piped run is never
+    silent for minutes and a reader sees which pass is slow."""
 
     def __init__(self, label: str, every: float = 10.0) -> None:
         self.label = label
         self.every = every
+        self.pass_name = ""
+        self._restart()
+
+    def _restart(self) -> None:
         self.done = 0
-        self.started = time.monotonic()
-        self.last = self.started
+        self.started = self.last = time.monotonic()
+
+    def start_pass(self, name: str) -> None:
+        self.pass_name = name
+        self._restart()
+        click.echo(f"{self.label}: {name}", err=True)
 
     def __call__(self) -> None:
         self.done += 1
@@ -310,7 +324,41 @@ class _ProgressLines:
         if moment - self.last >= self.every:
             self.last = moment
             rate = self.done / max(moment - self.started, 1e-9)
-            click.echo(f"{self.label}: {self.done} documents, {rate:,.0f} docs/s", err=True)
+            where = f"{self.label}, {self.pass_name}" if self.pass_name else self.label
+            click.echo(f"{where}: {self.done} documents, {rate:,.0f} docs/s", err=True)
+
+
+class _ProgressBars:
+    """Progress on a terminal: one bar per pass over the corpus, labelled with the pass, with
+    the documents done and the rate."""
+
+    def __init__(self, label: str, length: int) -> None:
+        self.label = label
+        self.length = length
+        self.bar: Any = None
+        self.started = time.monotonic()
+
+    def start_pass(self, name: str) -> None:
+        self.close()
+        self.started = time.monotonic()
+        self.bar = click.progressbar(
+            length=self.length,
+            label=f"{self.label}: {name}",
+            file=sys.stderr,
+            show_pos=True,
+            item_show_func=lambda rate: rate,
+        )
+        self.bar.__enter__()
+
+    def __call__(self) -> None:
+        if self.bar is not None:
+            rate = (self.bar.pos + 1) / max(time.monotonic() - self.started, 1e-9)
+            self.bar.update(1, f"{rate:,.0f} docs/s")
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 def _report_errors(record: Record) -> None:

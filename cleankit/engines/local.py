@@ -33,6 +33,7 @@ def run_chain(
     workers: int = 1,
     progress: Callable[[], None] | None = None,
     states: MutableMapping[str, Any] | None = None,
+    on_pass: Callable[[str], None] | None = None,
 ) -> Iterator[Record]:
     """Stream records through ``chain``, one :class:`Record` per input item, in input order.
 
@@ -40,10 +41,18 @@ def run_chain(
     a filter's :class:`DocumentError` becomes an error record too. ``workers > 1`` runs every
     stage's filters, and each observer's :meth:`~cleankit.core.chain.Observer.map` phase, in
     that many processes; this process groups the observers' pairs, merges them and writes.
-    The output does not change. ``progress`` is called once per record as it leaves the first
-    stage, where most of the time goes. ``states``, when given, receives each observer's state
-    by name as it is observed (``--save-site-index`` writes one after the run).
+    The output does not change. A chain with observers reads its records in several passes
+    (clean and map, then apply each observer's verdict); ``on_pass`` is called with each pass's
+    name as it starts ("clean", "index drop-near-duplicates" while an observer builds its
+    state, "apply drop-near-duplicates"...) and ``progress`` once per record of every pass.
+    ``states``, when given, receives each observer's state by name as it is observed
+    (``--save-site-index`` writes one after the run).
     """
+
+    def announce(name: str) -> None:
+        if on_pass is not None:
+            on_pass(name)
+
     records: Iterable[Record] = (
         Record(None, None, item)
         if isinstance(item, DocumentError)
@@ -55,26 +64,49 @@ def run_chain(
     for start, stop in itertools.pairwise(bounds[:-1]):
         spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _read_spool when drained
         step = filters[stop]
-        counter = progress if start == 0 else None
+        announce(_pass_name(filters, start, stop))
         if isinstance(step, Observer):
-            pairs = _stage_pairs(chain, filters[start:stop], step, records, workers, counter)
-            state = step.reduce(_spooled_pairs(pairs, spool))
+            pairs = _stage_pairs(chain, filters[start:stop], step, records, workers, progress)
+            indexing = functools.partial(announce, f"index {step.name}")
+            state = step.reduce(_then(_spooled_pairs(pairs, spool), indexing))
             if states is not None:
                 states[step.name] = state
             filters[stop] = step.bind(state)
         else:
             stage = _stage(chain, filters[start:stop], records, workers)
-            if counter is not None:
-                stage = _counted(stage, counter)
+            if progress is not None:
+                stage = _counted(stage, progress)
             docs = _spooled_docs(stage, spool)
             filters[stop] = _observed(step, docs, states)
             for _ in docs:  # an observer that stops reading early must not lose records
                 pass
         records = _read_spool(spool)
     final = _stage(chain, filters[bounds[-2] :], records, workers)
-    if bounds[-2] == 0 and progress is not None:
+    if progress is not None:
         final = _counted(final, progress)
-    return final
+    if on_pass is None:
+        return final
+    return _first(final, functools.partial(announce, _pass_name(filters, bounds[-2], len(filters))))
+
+
+def _pass_name(filters: list[Filter], start: int, stop: int) -> str:
+    """A pass as a person reads it: the first reads and cleans, a later one applies the
+    verdict of the observer that opens it."""
+    if start == 0:
+        return "clean" if stop > 0 else "read"
+    return f"apply {filters[start].name}"
+
+
+def _then(items: Iterable[Any], after: Callable[[], None]) -> Iterator[Any]:
+    """``items``, then a call to ``after`` once they are exhausted."""
+    yield from items
+    after()
+
+
+def _first(items: Iterable[Any], before: Callable[[], None]) -> Iterator[Any]:
+    """``items``, with ``before`` called when the first is asked for (a lazy pass starts then)."""
+    before()
+    yield from items
 
 
 #: Records per task when a stage ends in an observer: its map phase gets them as one batch.
