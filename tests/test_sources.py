@@ -9,6 +9,7 @@ import json
 import lzma
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -87,6 +88,46 @@ def bucket() -> Iterator[str]:
     memory.pipe(f"{root}/tables/one.parquet", buffer.getvalue())
     yield root
     memory.rm(root, recursive=True)
+
+
+def test_a_remote_parquet_file_is_counted_from_its_footer(
+    bucket: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import fsspec
+
+    from cleankit.io.formats import parquet_rows
+    from cleankit.io.sources import RemoteFile
+
+    texts = [f"Berita nomor {n} tentang panen padi di lereng bukit." * 4 for n in range(20_000)]
+    buffer = io.BytesIO()
+    pl.DataFrame({"id": [str(n) for n in range(20_000)], "text": texts}).write_parquet(
+        buffer, row_group_size=2_000
+    )
+    fsspec.filesystem("memory").pipe(f"{bucket}/big/rows.parquet", buffer.getvalue())
+    read: list[int] = []
+    opened = RemoteFile.open
+
+    def counting(self: RemoteFile, mode: str = "rb") -> Any:
+        handle = opened(self, mode)
+        original = handle.read
+
+        def read_some(size: int = -1) -> bytes:
+            data: bytes = original(size)
+            read.append(len(data))
+            return data
+
+        handle.read = read_some
+        return handle
+
+    monkeypatch.setattr(RemoteFile, "open", counting)
+    corpus = read_documents([f"{bucket}/big/rows.parquet", f"{bucket}/tables/one.parquet"])
+    assert corpus.estimate_records() == 20_001
+    assert sum(read) < len(buffer.getvalue()) / 20  # the footers, not the pages
+    fsspec.filesystem("memory").pipe(f"{bucket}/big/fake.parquet", b"x" * 64)
+    fake = read_documents([f"{bucket}/big/fake.parquet"])
+    with pytest.raises(OSError, match="not a Parquet file"):
+        parquet_rows(fake.paths[0])
+    assert fake.estimate_records() == 1  # the reader reports the file itself
 
 
 def test_urls_globs_and_folders_through_fsspec(bucket: str) -> None:

@@ -19,7 +19,7 @@ import polars as pl
 
 from cleankit.core.document import Document
 from cleankit.core.errors import DocumentError, InputError
-from cleankit.io.formats import _read_html, _read_jsonl, _read_parquet, _read_txt
+from cleankit.io.formats import _read_html, _read_jsonl, _read_parquet, _read_txt, parquet_rows
 from cleankit.io.sources import (
     COMPRESSIONS,
     InputPath,
@@ -151,8 +151,8 @@ class Corpus:
                         total += sum(
                             chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b"")
                         )
-                elif kind == "parquet" and isinstance(path, Path):
-                    total += pl.scan_parquet(path).select(pl.len()).collect().item()
+                elif kind == "parquet":
+                    total += parquet_rows(path)
                 else:
                     total += 1
             except (OSError, EOFError, pl.exceptions.PolarsError):
