@@ -176,6 +176,26 @@ def test_a_subheading_contained_in_a_later_paragraph_stays() -> None:
     assert outcome.doc.text == text
 
 
+def test_a_standfirst_the_body_says_again_word_for_word_goes_wherever_the_body_is() -> None:
+    deck = "Polemik terbesar seputar aplikasi itu menyangkut perlindungan data para pemilih."
+    body = f"{deck} Sejumlah kalangan menilai kelemahan sistem bisa disalahgunakan oknum."
+    text = (
+        f"Mengenal Cara Kerja Aplikasi Rekapitulasi Suara pada Pemilu Tahun Ini\n\n{deck}\n\n"
+        "oleh Penulis Kami diperbarui 17 Februari 2024, 15:30 WIB\n\nFoto suasana rapat\n\n"
+        f"Keterangan foto kedua\n\n{LEAD}\n\n{body}"
+    )
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == text.replace(f"{deck}\n\n", "", 1)
+    [edit] = outcome.edits
+    assert edit.rule == "contained"
+    assert edit.why == "said again word for word in paragraph 6"
+    # A deck the body only paraphrases stays, as does the headline.
+    paraphrase = body.replace("Polemik terbesar", "Masalah utama")
+    kept = text.replace(body, paraphrase)
+    assert DropRepeatedParagraphs()(make_doc(kept)).edits == ()
+
+
 def test_shingles_and_jaccard() -> None:
     a = shingle_hashes("one two three four five six", 5)
     b = shingle_hashes("One, two three four five SEVEN", 5)

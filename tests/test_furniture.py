@@ -102,10 +102,23 @@ def test_text_extracted_by_trafilatura_is_left_alone() -> None:
         ("The Guardian2 days ago", "stamp"),
         ("Gempa Landa Dua Desa, Kenapa Sirene Tak Berbunyi?", "title"),
         (":format(jpeg)/media-store/photos/5472/original/0038_1768.jpg?w=1200&ssl=1)", "address"),
+        ("[]", "symbols"),
+        ("* * *", "symbols"),
+        ("– –", "symbols"),
     ],
 )
 def test_line_kinds(line: str, kind: str) -> None:
     assert line_kind(line, frozenset())[0] == kind
+
+
+def test_a_line_without_words_goes_even_between_prose_paragraphs() -> None:
+    second = "Harga saham perbankan ikut melemah pada penutupan perdagangan sore itu."
+    text = f"{LEAD}\n\n[]\n\n{second}\n\n* * *\n\n{LEAD.replace('Senin', 'Selasa')}"
+    outcome = DropPageFurniture()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n\n{second}\n\n{LEAD.replace('Senin', 'Selasa')}"
+    assert [e.removed for e in outcome.edits] == ["[]\n\n", "* * *\n\n"]
+    assert outcome.edits[0].why.startswith("a line without words: no letter or digit")
 
 
 DEVPAGES = Path(__file__).resolve().parents[2] / "shared" / "devpages" / "pages.jsonl"

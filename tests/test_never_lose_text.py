@@ -141,6 +141,28 @@ def test_the_guard_holds_back_an_edit_that_removes_most_of_a_document() -> None:
     assert len(off.doc.text) == 10
 
 
+def test_the_guard_lets_a_pasted_copy_go_however_large_since_its_words_stay() -> None:
+    # The same long paragraph twice, the second behind an outlet's name: removing the second
+    # is half the document, but every word of it (but the name) stands in the first.
+    text = f"{LONG}\n\nKABARKITA.ID - {LONG}"
+    copy = Span(len(LONG), len(text), "near-repeat", "", "a pasted copy")
+    chain = Chain((as_filter("repeat", lambda d: cut(d, [copy], step="repeat")),), max_removal=0.3)
+    outcome = chain(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == LONG
+    assert outcome.suspects == ()
+    # A large removal of words found nowhere else is held back as before.
+    other = LONG.replace("banjir", "kebakaran")
+    text = f"{LONG}\n\nKABARKITA.ID - {other}"
+    copy = Span(len(LONG), len(text), "near-repeat", "", "not a copy")
+    held = Chain((as_filter("repeat", lambda d: cut(d, [copy], step="repeat")),), max_removal=0.3)(
+        make_doc(text)
+    )
+    assert held.doc is not None
+    assert held.doc.text == text
+    assert held.suspects[0].why.startswith("guard: would remove")
+
+
 HEADLINES = "\n".join(f"Banjir Rendam Desa Nomor {i} di Pesisir Utara" for i in range(12))
 
 

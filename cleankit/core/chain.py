@@ -16,9 +16,9 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar, runtime_checkable
 
-from cleankit.core.document import Document, Edit, Outcome, Span, cut
+from cleankit.core.document import Document, Outcome
 from cleankit.core.errors import DocumentError, ObserverError
-from cleankit.core.text import PROSE_ENDS, letter_words, reads_as_prose
+from cleankit.core.guard import guard
 
 __all__ = [
     "Chain",
@@ -194,9 +194,9 @@ def _flat_names(filters: Sequence[Filter]) -> list[str]:
 class Chain:
     """Filters run in order; stops at the first drop. A chain is a filter itself.
 
-    ``max_removal`` guards every editing step: an edit that would remove more than that share
-    of the document's visible characters (and at least ``GUARD_MIN_CHARS``) is not applied, and
-    neither is an edit that cuts inside a word; both come back as ``Outcome.suspects`` and the
+    ``max_removal`` guards every editing step (:mod:`cleankit.core.guard`): an edit that would
+    remove more than that share of the document's visible reporting is not applied, unless
+    its words stand elsewhere in the text, and neither is an edit that cuts inside a word; both come back as ``Outcome.suspects`` and the
     step's other edits apply. Removing is the risky act,
     so a surprising removal is reported for a person to judge rather than carried out. Whole
     document drops (duplicates, empty texts) are decisions of their own and are not guarded.
@@ -285,82 +285,3 @@ class Chain:
                 result = guard(outcome.doc, result, step.name, max_removal=self.max_removal)
             outcome = merge_outcomes(outcome, result)
         return outcome
-
-
-def _removed_chars(edit: Edit) -> int:
-    """Visible characters of reporting an edit takes away: those of its lines that read as
-    prose (a replacement by visible text takes none). A list of headlines, a menu or a column
-    of credits is no reporting, however long, so removing it is no reason for doubt."""
-    if edit.inserted.strip():
-        return 0
-    return sum(
-        sum(not c.isspace() for c in body)
-        for line in edit.removed.split("\n")
-        if reads_as_prose(body := line.strip(), len(letter_words(body)), PROSE_ENDS)
-    )
-
-
-def _cuts_inside_word(text: str, edit: Edit) -> bool:
-    """Whether a removal starts and ends inside words. A lower-case letter followed by a
-    capital is a seam where a scraper glued two words ("Image captionGhanaian"), not a word."""
-    return (
-        edit.start > 0
-        and edit.end < len(text)
-        and not edit.inserted.strip()
-        and bool(edit.removed.strip())
-        and _inside_word(text[edit.start - 1], edit.removed[0])
-        and _inside_word(edit.removed[-1], text[edit.end])
-    )
-
-
-def _inside_word(left: str, right: str) -> bool:
-    return left.isalnum() and right.isalnum() and not (left.islower() and right.isupper())
-
-
-#: A removal smaller than this many visible characters is never "large": in a two-line text
-#: one junk line is half the document, and that is no reason to doubt it.
-GUARD_MIN_CHARS = 200
-
-
-def guard(doc: Document, result: Outcome, step: str, *, max_removal: float) -> Outcome:
-    """Hold back single edits that remove too much, or that cut a word in two.
-
-    An edit that removes more than ``max_removal`` of the document's visible characters in
-    lines that read as prose (and at least :data:`GUARD_MIN_CHARS`), or that starts and ends
-    inside words, is not applied; it
-    becomes a suspect with the reason. The step's other edits apply as proposed.
-    """
-    if result.doc is None or not result.edits:
-        return result
-    visible = sum(not c.isspace() for c in doc.text) or 1
-    limit = max(max_removal * visible, GUARD_MIN_CHARS)
-    held: list[Edit] = []
-    kept: list[Span] = []
-    for edit in result.edits:
-        removed = _removed_chars(edit)
-        if removed > limit:
-            share = f"{removed / visible:.0%}"
-            held.extend(
-                _as_suspects(
-                    [edit],
-                    f"guard: would remove {share} of the document (max_removal {max_removal:g})",
-                )
-            )
-        elif _cuts_inside_word(doc.text, edit):
-            held.extend(_as_suspects([edit], "guard: cuts inside a word"))
-        else:
-            kept.append(Span(edit.start, edit.end, edit.rule, edit.inserted, edit.why))
-    if not held:
-        return result
-    provenance = result.provenance if kept else {}
-    redone = cut(doc, kept, step=step, provenance=provenance)
-    return Outcome(
-        doc=redone.doc, edits=redone.edits, provenance=redone.provenance, suspects=tuple(held)
-    )
-
-
-def _as_suspects(edits: Sequence[Edit], reason: str) -> tuple[Edit, ...]:
-    return tuple(
-        Edit(e.step, e.rule, e.start, e.end, e.removed, e.inserted, f"{reason}; {e.why}")
-        for e in edits
-    )

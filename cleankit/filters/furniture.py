@@ -90,9 +90,11 @@ def _stopwords(language: str | None) -> frozenset[str]:
 
 
 def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
-    """Classify one line: ("prose" | "title" | "stamp" | "menu" | "address" | "short" | "other",
-    evidence)."""
+    """Classify one line: ("prose" | "title" | "stamp" | "menu" | "address" | "short" |
+    "symbols" | "other", evidence)."""
     body = text.strip()
+    if body and not any(c.isalnum() for c in body):
+        return "symbols", "no letter or digit (an empty image frame, a rule, a stray bullet)"
     words = letter_words(body)
     count = len(words)
     ends = body.endswith(PROSE_ENDS)
@@ -131,7 +133,7 @@ def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
 @dataclass(frozen=True)
 class DropPageFurniture:
     """Remove lines that are page furniture: above the first prose line, below the last, and
-    metadata stamps anywhere. Every removal names its evidence in the edit's ``why``."""
+    metadata stamps and lines without a letter or digit anywhere. Every removal names its evidence in the edit's ``why``."""
 
     name: str = "drop-page-furniture"
 
@@ -161,8 +163,10 @@ class DropPageFurniture:
                 continue  # the document's own title is its headline, not furniture
             if kind == "short" and i < first and len(letter_words(found[i].text)) > 4:
                 continue  # above the lead a line of 5+ words may be the headline or a standfirst
-            if where and kind in ("stamp", "menu", "address", "short"):
+            if where and kind in ("stamp", "menu", "address", "short", "symbols"):
                 why = f"page furniture {where}: {evidence}"
+            elif kind == "symbols":
+                why = f"a line without words: {evidence}"
             elif (
                 kind == "stamp"
                 and len(letter_words(found[i].text)) <= 4

@@ -44,8 +44,9 @@ class DropRepeatedParagraphs:
     first on a tie), so a teaser or subtitle goes and the body paragraph stays; of a headline
     (copies that do not read as prose) the first stays and the one pasted again goes. A shorter
     paragraph contained in a longer one goes only when it sits in the page header, at most
-    three paragraphs before it (a caption or standfirst repeating the lead); a pull quote or
-    a summary inside the body stays. A line of four or more words said again right below
+    three paragraphs before it (a caption or standfirst repeating the lead), or anywhere
+    before the body paragraph that says it again word for word; a pull quote or a summary
+    inside the body stays. A line of four or more words said again right below
     itself in another form (a list item's words as a plain line, or with up to three words
     trailing) is pasted; the lower copy goes. Every pair is compared
     with exact shingle sets: there are few paragraphs, and exact is cheaper than signatures.
@@ -110,9 +111,16 @@ class DropRepeatedParagraphs:
                 continue
             if i > first_prose:
                 break  # inside the body a contained copy is a pull quote or a summary: it stays
-            for j in range(i + 1, min(i + 4, len(sets))):
+            for j in range(i + 1, len(sets)):
                 other = sets[j]
                 if other is None or other.size <= mine.size or j in reasons:
+                    continue
+                if j >= i + 4:
+                    # Further down only a verbatim copy counts: a standfirst that the body
+                    # opens with again, word for word; nothing of it is lost.
+                    if f" {keys[i]} " in f" {keys[j]} ":
+                        reasons[i] = ("contained", f"said again word for word in paragraph {j}")
+                        break
                     continue
                 common = np.intersect1d(mine, other, assume_unique=True).size
                 if common / mine.size >= self.threshold:
