@@ -8,14 +8,16 @@ in a traceback from the middle of an import.
 from __future__ import annotations
 
 import signal
+import sys
 
 from cleankit.core.errors import Terminated
-from cleankit.core.signals import exit_now, raise_terminated
+from cleankit.core.signals import exit_now, raise_terminated, redeliver_swallowed
 
 
 def run() -> None:
     """Entry point of the console script."""
     signal.signal(signal.SIGTERM, raise_terminated)
+    sys.unraisablehook = redeliver_swallowed
     try:
         from cleankit.cli.app import main
 

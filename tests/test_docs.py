@@ -127,6 +127,8 @@ def test_the_readme_library_examples_run(tmp_path: Path, monkeypatch: pytest.Mon
     assert names["cleaned"].text == "Harga naik."
     assert (tmp_path / "out" / "manifest.parquet").is_file()
     assert names["manifest"].height == 1
+    shards = sorted(p.name for p in (tmp_path / "out-shards").glob("documents-*"))
+    assert shards == ["documents-00000.jsonl.zst"]
     news = tmp_path / "samples" / "news.jsonl"
     exec(compile(blocks[1], "README.md (polars)", "exec"), names)
     polars_rows = names["out"].to_dicts()

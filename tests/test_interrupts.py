@@ -1,10 +1,10 @@
 """Ctrl-C, SIGTERM and SIGKILL on a real multi-worker ``cleankit clean`` (issue #13).
 
 Each trial starts ``clean --workers 2`` in its own process group, as a shell would, signals the
-whole group at a random moment (every other SIGKILL goes to the parent alone), and checks: the exit comes within 2 seconds (130 for SIGINT,
-143 for SIGTERM), OUT holds either the earlier pair or the new one (never a mix), and no
-temporary file is left after the next run, no worker outlives its run. Ten trials of each
-signal, every time.
+whole group at a random moment (every other SIGKILL goes to the parent alone), and checks: the
+run exits (130 for SIGINT, 143 for SIGTERM) within :data:`EXIT_WITHIN` seconds, OUT holds
+either the earlier pair or the new one (never a mix), no temporary file is left after the next
+run, and no worker outlives its run. Ten trials of each signal, every time.
 """
 
 from __future__ import annotations
@@ -24,6 +24,10 @@ import pytest
 from cleankit import audit
 from cleankit.io.outputs import LOCK, RUN_RECORD
 
+#: A run exits within a second or two of a signal (bench_faults.py times it); the test allows
+#: more, so that a 2-core machine busy with other work does not fail it. It catches a run that
+#: does not stop, not a slow one.
+EXIT_WITHIN = 10
 TRIALS = 10
 WORDS = [
     *("warga", "pasar", "jembatan", "sungai", "harga", "beras", "pemerintah", "kota"),
@@ -129,12 +133,12 @@ def test_a_signal_stops_a_multi_worker_run_and_leaves_one_pair(
                 os.killpg(process.pid, sig)
             signalled = time.monotonic()
             try:
-                code = process.wait(timeout=2)
+                code = process.wait(timeout=EXIT_WITHIN)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-                pytest.fail(f"trial {trial}: no exit within 2 s of {sig.name}")
-            assert time.monotonic() - signalled < 2
+                pytest.fail(f"trial {trial}: no exit within {EXIT_WITHIN} s of {sig.name}")
+            assert time.monotonic() - signalled < EXIT_WITHIN
             stderr = log.read_text(encoding="utf-8", errors="replace")
             assert code in (expected, 0), f"trial {trial}: exit {code}: {stderr[-500:]}"
             if sig != signal.SIGKILL:
@@ -156,3 +160,30 @@ def test_a_signal_stops_a_multi_worker_run_and_leaves_one_pair(
     assert done.returncode == 0, done.stderr.decode()
     assert _leftovers(out) == []
     assert _pair(out) == new_digest
+
+
+def test_a_signal_lost_in_a_destructor_is_sent_again() -> None:
+    """A SIGTERM handled while a destructor runs raises there, and Python only prints it: the
+    run's hook sends the signal again, so it still stops the run."""
+    from cleankit.core.errors import Terminated
+    from cleankit.core.signals import raise_terminated, redeliver_swallowed
+
+    class Collected:
+        def __del__(self) -> None:
+            raise Terminated  # what the handler does when the signal lands here
+
+    def drop_and_wait() -> None:
+        Collected()  # collected at once; its exception cannot be raised to anyone
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    previous = signal.signal(signal.SIGTERM, raise_terminated)
+    hook = sys.unraisablehook
+    sys.unraisablehook = redeliver_swallowed
+    try:
+        with pytest.raises(Terminated):
+            drop_and_wait()
+    finally:
+        sys.unraisablehook = hook
+        signal.signal(signal.SIGTERM, previous)

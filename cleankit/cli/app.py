@@ -13,7 +13,7 @@ import click
 
 from cleankit._version import __version__
 from cleankit.core.errors import CleankitError, InputError, RuleError, SettingsError, Terminated
-from cleankit.core.signals import exit_now, raise_terminated
+from cleankit.core.signals import exit_now, raise_terminated, redeliver_swallowed
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +35,9 @@ def _friendly(command: F) -> F:
             previous = signal.signal(signal.SIGTERM, raise_terminated)
         except ValueError:  # not the main thread (an embedding program): leave signals alone
             previous = None
+        hook = sys.unraisablehook
+        if previous is not None:
+            sys.unraisablehook = redeliver_swallowed
         try:
             return command(*args, **kwargs)
         except SettingsError as error:
@@ -52,6 +55,7 @@ def _friendly(command: F) -> F:
         except Terminated:
             exit_now(143, "terminated; outputs left as they were before this run")
         finally:
+            sys.unraisablehook = hook
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
 

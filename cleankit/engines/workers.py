@@ -11,6 +11,7 @@ work overlaps the workers' and memory stays bounded.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import multiprocessing
 import os
@@ -62,6 +63,28 @@ def _serve(function: Callable[[Any], Any], tasks: Queue[Any], results: Queue[Any
             results.put((False, payload))
 
 
+@contextlib.contextmanager
+def _python_handlers_deferred() -> Iterator[None]:
+    """Run the block with SIGINT and SIGTERM noted rather than handled, then hand the first
+    one to the handler it would have reached. Blocking a signal is per thread, and any of the
+    parent's threads (a queue's feeder, a library's pool) may receive it; its Python handler
+    then runs in the main thread at the next bytecode, wherever that is."""
+    noted: list[int] = []
+    previous: dict[signal.Signals, Any] = {}
+    try:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            previous[number] = signal.signal(number, lambda received, _: noted.append(received))
+    except ValueError:  # not the main thread: its owner handles signals
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if noted:
+            signal.raise_signal(noted[0])
+
+
 def _exit_with(parent: BaseProcess) -> None:
     """Leave as soon as the parent is gone (killed outright, it cannot say so): a worker may
     be blocked reading half a batch that the parent died writing, and would wait forever."""
@@ -106,15 +129,17 @@ def ordered_map(
 
     try:
         # Started with SIGINT blocked, which a new process inherits through exec: a Ctrl-C
-        # while a worker imports would print its traceback; the parent receives it once they
-        # are up. SIGTERM stays open: a worker dies of it silently, and the parent must not
-        # wait out a slow start before it acts on one.
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-        try:
-            for process in processes:
-                process.start()
-        finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        # while a worker imports would print its traceback. SIGTERM stays open in the workers:
+        # one dies of it silently. In the parent both wait until the workers are launched
+        # (a few milliseconds): a handler raising in the middle of a launch would leave the
+        # worker half its start-up message, and Python's spawn code prints a traceback then.
+        with _python_handlers_deferred():
+            held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+            try:
+                for process in processes:
+                    process.start()
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, held)
         for _ in range(workers * ahead):
             send()
         while owners:
