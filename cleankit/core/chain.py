@@ -196,10 +196,11 @@ class Chain:
 
     ``max_removal`` guards every editing step (:mod:`cleankit.core.guard`): an edit that would
     remove more than that share of the document's visible reporting is not applied, unless
-    its words stand elsewhere in the text, and neither is an edit that cuts inside a word; both come back as ``Outcome.suspects`` and the
-    step's other edits apply. Removing is the risky act,
-    so a surprising removal is reported for a person to judge rather than carried out. Whole
-    document drops (duplicates, empty texts) are decisions of their own and are not guarded.
+    its words stand elsewhere in the text, and neither is an edit that cuts inside a word;
+    both come back as ``Outcome.suspects`` and the step's other edits apply. Removing is the
+    risky act, so a surprising removal is reported for a person to judge rather than carried
+    out. Whole document drops (duplicates, empty texts) are decisions of their own and are not
+    guarded.
     ``1.0`` turns the guard off.
     """
 

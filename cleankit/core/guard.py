@@ -54,8 +54,8 @@ def guard(doc: Document, result: Outcome, step: str, *, max_removal: float) -> O
     An edit that removes more than ``max_removal`` of the document's visible characters in
     lines that read as prose (and at least :data:`GUARD_MIN_CHARS`), unless its words stand
     elsewhere in the text (a repeated paragraph), or that starts and ends inside words, is
-    not applied; it
-    becomes a suspect with the reason. The step's other edits apply as proposed.
+    not applied; it becomes a suspect with the reason. The step's other edits apply as
+    proposed.
     """
     if result.doc is None or not result.edits:
         return result

@@ -7,20 +7,49 @@ imports) and the CLI's command wrapper (which also runs under click's test runne
 from __future__ import annotations
 
 import _thread
+import contextlib
 import os
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 from cleankit.core.errors import Terminated
 
-__all__ = ["exit_now", "raise_terminated", "redeliver_swallowed"]
+__all__ = ["exit_now", "raise_terminated", "redeliver_swallowed", "signals_deferred"]
 
 
 def raise_terminated(signum: int, frame: object) -> None:
     """SIGTERM handler: raise :class:`Terminated` in the main thread, so cleanup runs."""
     raise Terminated
+
+
+@contextlib.contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Run the block with SIGINT and SIGTERM noted rather than handled, then hand the first one
+    to the handler it would have reached: Ctrl-C during a few system calls that must not be cut
+    in two (a commit's renames, a worker's launch) takes effect right after them.
+
+    Blocking a signal (``pthread_sigmask``) would not do: a mask is per thread, any of the
+    process's threads (a queue's feeder, a library's pool) may receive the signal, and its
+    Python handler then runs in the main thread at the next bytecode, wherever that is. Outside
+    the main thread nothing is changed: handlers run in the main thread, not in this one.
+    """
+    noted: list[int] = []
+    previous: dict[signal.Signals, Any] = {}
+    try:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            previous[number] = signal.signal(number, lambda received, _: noted.append(received))
+    except ValueError:  # not the main thread
+        pass
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        if noted:
+            signal.raise_signal(noted[0])
 
 
 def redeliver_swallowed(unraisable: Any) -> None:

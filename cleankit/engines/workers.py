@@ -11,7 +11,6 @@ work overlaps the workers' and memory stays bounded.
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import multiprocessing
 import os
@@ -26,6 +25,7 @@ from multiprocessing.queues import Queue
 from typing import Any, TypeVar
 
 from cleankit.core.errors import Terminated
+from cleankit.core.signals import signals_deferred
 
 __all__ = ["WorkerDiedError", "ordered_map"]
 
@@ -61,28 +61,6 @@ def _serve(function: Callable[[Any], Any], tasks: Queue[Any], results: Queue[Any
             except Exception:  # noqa: BLE001 - an exception that cannot be pickled
                 payload = pickle.dumps(RuntimeError(f"{type(error).__name__}: {error}"))
             results.put((False, payload))
-
-
-@contextlib.contextmanager
-def _python_handlers_deferred() -> Iterator[None]:
-    """Run the block with SIGINT and SIGTERM noted rather than handled, then hand the first
-    one to the handler it would have reached. Blocking a signal is per thread, and any of the
-    parent's threads (a queue's feeder, a library's pool) may receive it; its Python handler
-    then runs in the main thread at the next bytecode, wherever that is."""
-    noted: list[int] = []
-    previous: dict[signal.Signals, Any] = {}
-    try:
-        for number in (signal.SIGINT, signal.SIGTERM):
-            previous[number] = signal.signal(number, lambda received, _: noted.append(received))
-    except ValueError:  # not the main thread: its owner handles signals
-        pass
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
-        if noted:
-            signal.raise_signal(noted[0])
 
 
 def _exit_with(parent: BaseProcess) -> None:
@@ -133,7 +111,7 @@ def ordered_map(
         # one dies of it silently. In the parent both wait until the workers are launched
         # (a few milliseconds): a handler raising in the middle of a launch would leave the
         # worker half its start-up message, and Python's spawn code prints a traceback then.
-        with _python_handlers_deferred():
+        with signals_deferred():
             held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
                 for process in processes:

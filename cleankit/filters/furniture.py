@@ -133,7 +133,8 @@ def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
 @dataclass(frozen=True)
 class DropPageFurniture:
     """Remove lines that are page furniture: above the first prose line, below the last, and
-    metadata stamps and lines without a letter or digit anywhere. Every removal names its evidence in the edit's ``why``."""
+    metadata stamps and lines without a letter or digit anywhere. Every removal names its
+    evidence in the edit's ``why``."""
 
     name: str = "drop-page-furniture"
 

@@ -201,7 +201,7 @@ def parquet_rows(path: InputPath) -> int:
     the progress bar know a bucket's size after two small requests per file.
     """
     if not isinstance(path, RemoteFile):
-        return int(pl.scan_parquet(path).select(pl.len()).collect().item())
+        return _row_count(path)
     with path.open() as handle:
         handle.seek(-8, io.SEEK_END)
         tail = handle.read(8)
@@ -210,7 +210,12 @@ def parquet_rows(path: InputPath) -> int:
         (length,) = struct.unpack("<I", tail[:4])
         handle.seek(-8 - length, io.SEEK_END)
         footer = handle.read(length + 8)
-    return int(pl.scan_parquet(io.BytesIO(b"PAR1" + footer)).select(pl.len()).collect().item())
+    return _row_count(io.BytesIO(b"PAR1" + footer))
+
+
+def _row_count(source: Path | io.BytesIO) -> int:
+    """Rows of a Parquet file or buffer, from its metadata (no page is read)."""
+    return int(pl.scan_parquet(source).select(pl.len()).collect().item())
 
 
 def _read_parquet(
@@ -224,7 +229,7 @@ def _read_parquet(
             io.BytesIO(path.read_bytes()) if isinstance(path, RemoteFile) else path
         )
         columns = list(pl.read_parquet_schema(source))
-        rows = pl.scan_parquet(source).select(pl.len()).collect().item()
+        rows = _row_count(source)
     except (OSError, pl.exceptions.PolarsError) as error:
         yield DocumentError(f"cannot read Parquet: {first_line(error)}", path=name)
         return

@@ -20,13 +20,13 @@ import json
 import os
 import secrets
 import shutil
-import signal
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 from cleankit.core.errors import CleankitError
+from cleankit.core.signals import signals_deferred
 from cleankit.io.files import atomic_write
 
 __all__ = [
@@ -68,18 +68,6 @@ def file_sha256(path: str | Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM while the commit renames files: Ctrl-C during those few system
-    calls takes effect right after them, so it never leaves half a commit behind."""
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _fsync_folder(folder: Path) -> None:
@@ -258,7 +246,7 @@ class OutputFolder:
                 with self.staged(name).open("rb") as handle:
                     os.fsync(handle.fileno())
             _fsync_folder(self.staging)
-            with _signals_deferred():
+            with signals_deferred():
                 _write_json(
                     self.path / COMMIT,
                     {"staging": self.staging.name, "files": names, "remove": remove},
