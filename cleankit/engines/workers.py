@@ -40,7 +40,7 @@ class WorkerDiedError(RuntimeError):
     """A worker process ended without answering (killed, or crashed in native code)."""
 
 
-def _serve(function: Callable[[Any], Any], tasks: Queue[Any], results: Queue[Any]) -> None:
+def _serve(tasks: Queue[Any], results: Queue[Any]) -> None:
     # The parent handles Ctrl-C for everyone. The worker was started with SIGINT blocked (see
     # ordered_map): a Ctrl-C during its start-up waits and is dropped here. A SIGTERM ends it,
     # as it should (the parent reads a worker ended by SIGTERM as a stop).
@@ -52,6 +52,7 @@ def _serve(function: Callable[[Any], Any], tasks: Queue[Any], results: Queue[Any
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+    function: Callable[[Any], Any] = tasks.get()  # the first message; see ordered_map
     while (batch := tasks.get()) is not None:
         try:
             results.put((True, [function(item) for item in batch]))
@@ -88,7 +89,7 @@ def ordered_map(
     inboxes: list[Queue[Any]] = [context.Queue() for _ in range(workers)]
     outboxes: list[Queue[Any]] = [context.Queue() for _ in range(workers)]
     processes: list[BaseProcess] = [
-        context.Process(target=_serve, args=(function, inboxes[n], outboxes[n]), daemon=True)
+        context.Process(target=_serve, args=(inboxes[n], outboxes[n]), daemon=True)
         for n in range(workers)
     ]
     source = iter(items)
@@ -118,6 +119,14 @@ def ordered_map(
                     process.start()
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, held)
+        # The function goes as each worker's first message, not in its start-up message.
+        # Python's spawn launcher writes that message into a pipe whose read end the parent
+        # itself still holds: a worker killed before it reads (the group's SIGTERM) leaves the
+        # write blocked forever once the message outgrows the pipe (64 KiB; a chain with its
+        # rules is three times that). A queue's feeder thread may block instead; nobody waits
+        # on it.
+        for inbox in inboxes:
+            inbox.put(function)
         for _ in range(workers * ahead):
             send()
         while owners:
