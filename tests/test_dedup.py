@@ -1,16 +1,23 @@
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
-from cleankit.core.chain import Chain
+from cleankit.core.chain import Chain, Observer
 from cleankit.core.document import Document, restore
 from cleankit.engines.local import run_chain
-from cleankit.filters.minhash import jaccard, shingle_hashes
+from cleankit.filters.minhash import (
+    EMPTY_SLOT,
+    jaccard,
+    one_permutation_signatures,
+    shingle_hashes,
+)
 from cleankit.filters.near_duplicates import DropNearDuplicates
 from cleankit.filters.paragraphs import DropRepeatedParagraphs
 from cleankit.filters.site_boilerplate import DropSiteBoilerplate, SiteIndex
@@ -480,3 +487,75 @@ def test_no_verdict_outlives_its_run() -> None:
     # a new text that happens to carry the id of the dropped copy is not judged by the old run
     with pytest.raises(ObserverError):
         chain(Document("b", "Sebuah berita baru yang tidak ada hubungannya sama sekali."))
+
+
+def generated_corpus(stories: int = 60, seed: int = 7) -> list[Document]:
+    """Invented stories, each with 0-2 lightly edited copies, and same-template reports."""
+    rng = random.Random(seed)
+    vocabulary = [f"kata{i}" for i in range(3000)]
+    docs: list[Document] = []
+    for story in range(stories):
+        body = [rng.choice(vocabulary) for _ in range(rng.randint(40, 300))]
+        docs.append(Document(f"s{story}", " ".join(body), meta={"site": f"site{story % 5}.com"}))
+        for copy in range(rng.randint(0, 2)):
+            edited = list(body)
+            for _ in range(max(1, len(body) // 100)):
+                edited[rng.randrange(len(edited))] = rng.choice(vocabulary)
+            docs.append(Document(f"s{story}c{copy}", " ".join(edited) + " tambahan."))
+    skeleton = [rng.choice(vocabulary) for _ in range(120)]
+    for report in range(30):
+        own = [rng.choice(vocabulary) for _ in range(120)]
+        docs.append(Document(f"t{report}", " ".join(skeleton[:60] + own[:60])))
+    rng.shuffle(docs)
+    return docs
+
+
+def test_one_permutation_and_datasketch_sketches_give_the_same_clusters() -> None:
+    docs = generated_corpus()
+    fast = DropNearDuplicates().observe(docs)
+    reference = DropNearDuplicates(sketch="datasketch").observe(docs)
+    assert fast.duplicate_of == reference.duplicate_of
+    assert fast.cluster_of == reference.cluster_of
+    assert len(fast.duplicate_of) > 20  # the corpus has copies to find
+
+
+@pytest.mark.parametrize("keep", ["first", "longest"])
+def test_the_compact_index_gives_the_clusters_of_merge_and_finish(keep: str) -> None:
+    dedup = DropNearDuplicates(keep=keep, bands=32, rows=4)
+    docs = list(enumerate(generated_corpus(seed=11)))
+    pairs = [
+        pair for start in range(0, len(docs), 50) for pair in dedup.map(docs[start : start + 50])
+    ]
+    assert dedup.reduce(pairs) == Observer.reduce(dedup, pairs)
+
+
+def test_a_bucket_of_copies_is_paired_in_a_window_not_all_with_all() -> None:
+    docs = [Document(f"d{i}", ARTICLE) for i in range(200)]
+    clusters = DropNearDuplicates(window=4).observe(docs)
+    assert clusters.candidates == 4 * 200 - 10  # every pair within 4 places, once
+    assert clusters.candidates < 200 * 199 // 2
+    assert set(clusters.duplicate_of) == {f"d{i}" for i in range(1, 200)}
+    assert {keeper for keeper, _ in clusters.duplicate_of.values()} == {"d0"}
+
+
+def test_an_unknown_sketch_or_a_window_under_one_is_refused() -> None:
+    with pytest.raises(ValueError, match="sketch must be one of one-permutation, datasketch"):
+        DropNearDuplicates(sketch="simhash")
+    with pytest.raises(ValueError, match="window must be at least 1"):
+        DropNearDuplicates(window=0)
+
+
+def test_one_permutation_slots_agree_about_as_often_as_the_sets_overlap() -> None:
+    base = np.arange(1, 2001, dtype=np.uint32) * np.uint32(2654435761)
+    half = np.concatenate([base[:1000], base[:1000] + np.uint32(7)])  # Jaccard 1/3
+    short = base[:20]  # fewer shingles than slots: most slots borrowed
+    sketch = one_permutation_signatures(
+        [np.sort(base), np.sort(half), np.sort(short), np.sort(short), np.empty(0, np.uint32)],
+        slots=128,
+        seed=1,
+    )
+    agreement = float(np.mean(sketch[0] == sketch[1]))
+    assert abs(agreement - 1 / 3) < 0.15
+    assert np.array_equal(sketch[2], sketch[3])
+    assert not np.any(sketch[2] == EMPTY_SLOT)
+    assert np.all(sketch[4] == EMPTY_SLOT)

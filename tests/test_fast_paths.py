@@ -107,12 +107,18 @@ def test_token_shingles_many_equal_one_by_one(lists: list[list[str]], size: int)
         assert np.array_equal(hashes, alone)
 
 
-def test_token_hash_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    memo = minhash._TokenHashes()
-    monkeypatch.setattr(minhash._TokenHashes, "LIMIT", 3)
-    values = [memo[token] for token in ("a", "b", "c", "d", "a")]
-    assert len(memo) <= 3
-    assert values[0] == values[4]  # the same hash after the memo was cleared
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(alphabet=st.characters(blacklist_characters="\0"), min_size=1), max_size=12)
+)
+def test_token_hash_depends_on_the_token_alone(tokens: list[str]) -> None:
+    together = minhash.token_hashes(tokens)
+    assert together.dtype == np.uint64
+    assert together.size == len(tokens)
+    for token, value in zip(tokens, together.tolist(), strict=True):
+        assert minhash.token_hashes([token]).tolist() == [value]
+    by_token = dict(zip(tokens, together.tolist(), strict=True))
+    assert len(set(by_token.values())) == len(by_token)  # distinct tokens, distinct hashes
 
 
 @pytest.mark.parametrize(

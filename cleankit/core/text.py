@@ -125,7 +125,7 @@ def words(text: str) -> list[str]:
     folded = text.casefold()
     if "’" in folded:
         folded = folded.replace("’", "'")
-    if _HAS_UNSPACED.search(folded):
+    if not folded.isascii() and _HAS_UNSPACED.search(folded):
         return _MIXED_WORD.findall(folded)
     return _WORD.findall(folded)
 

@@ -1,29 +1,55 @@
 """Near-duplicate documents across the corpus (syndicated copies), found with MinHash LSH.
 
-Each document's MinHash signature is cut into ``bands`` bands of ``rows`` values; documents
-that share a band share a bucket, and every pair in a bucket is a candidate. Each candidate
-pair is verified with the exact shingle Jaccard (once, in the first band the two share) before
-it merges clusters, so templates whose signatures happen to collide in one band do not chain
-into one cluster. The three phases of :class:`~cleankit.core.chain.Observer` are: sign and
-band (map), verify each bucket's pairs (merge), join clusters and choose keepers (finish).
+Each document's MinHash signature is cut into ``bands`` bands of ``rows`` values, and each
+band into one 64-bit key; documents that share a key share a bucket. A bucket's members, in
+input order, are paired with the next ``window`` members only, not with every other member:
+a bucket of same-template reports would otherwise make the pair count grow with the square of
+the corpus, while a true copy shares many bands and sits next to its original in most of them.
+Each candidate pair is verified with the exact shingle Jaccard before it merges clusters, so
+templates whose signatures happen to collide in one band do not chain into one cluster.
+
+The three phases of :class:`~cleankit.core.chain.Observer` are: sign and band (map), verify
+each bucket's pairs (merge), join clusters and choose keepers (finish); the Ray engine runs
+them. In one process (:meth:`DropNearDuplicates.reduce`, the local engine's and
+:meth:`~cleankit.core.chain.Observer.observe`'s way) the index is compact instead: band keys in
+one numpy array, buckets found by sorting each band's keys, shingles spilled to a temporary
+file and read back only for the pairs that need verifying, which holds a few hundred bytes
+per document in memory.
 """
 
 from __future__ import annotations
 
+import array
 import datetime as dt
 import email.utils
-import itertools
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import IO, Any, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
 
 from cleankit.core.chain import Observer
 from cleankit.core.document import Document, Outcome, drop
 from cleankit.core.settings import KEEP_POLICIES, Keep
-from cleankit.filters.minhash import Hashes, UnionFind, jaccard, shingle_hashes, signatures
+from cleankit.filters.minhash import (
+    Hashes,
+    Sketch,
+    UnionFind,
+    band_keys,
+    jaccard,
+    one_permutation_signatures,
+    shingle_hashes_many,
+    signatures,
+)
 from cleankit.filters.sites import site_of
 
-__all__ = ["Clusters", "DropNearDuplicates", "instant"]
+__all__ = ["SKETCHES", "Clusters", "DropNearDuplicates", "instant"]
+
+#: How signatures are computed: one-permutation hashing in numpy (the default, one pass over a
+#: batch's shingles), or datasketch's MinHash with one hash per permutation (the reference).
+SKETCHES = ("one-permutation", "datasketch")
 
 
 @dataclass(frozen=True)
@@ -40,19 +66,19 @@ class Clusters:
 
 
 class _Member(NamedTuple):
-    """A signed document, as the buckets carry it."""
+    """A signed document, as the buckets carry it (ordered by ``seq``, which is unique)."""
 
     seq: int
     doc_id: str
     rank: tuple[Any, ...]
     shingles: Hashes
-    bands: tuple[bytes, ...]
+    bands: tuple[int, ...]
 
 
 class _Pairs(NamedTuple):
-    """One bucket's verdicts: candidate pairs counted there, and those verified."""
+    """One bucket's verdicts: the candidate pairs it gave (by ``seq``), and those verified."""
 
-    candidates: int
+    candidates: tuple[tuple[int, int], ...]
     edges: tuple[tuple[_Member, _Member], ...]
 
 
@@ -87,6 +113,8 @@ class DropNearDuplicates(Observer[Clusters]):
     ``meta.date`` / ``meta.published_date``, undated last) or ``priority`` (by position of the
     document's site or source in ``source_priority``). Ties fall back to input order. ``keep``
     is checked when the filter is built: an unknown policy is a ValueError naming the choices.
+    ``sketch`` picks how signatures are computed (:data:`SKETCHES`); ``window`` is how many
+    following members of a bucket each member is compared with.
     """
 
     threshold: float = 0.8
@@ -97,6 +125,8 @@ class DropNearDuplicates(Observer[Clusters]):
     rows: int = 5
     keep: Keep | str = Keep.FIRST
     source_priority: tuple[str, ...] = ()
+    sketch: str = "one-permutation"
+    window: int = 4
     name: str = "drop-near-duplicates"
 
     def __post_init__(self) -> None:
@@ -110,68 +140,90 @@ class DropNearDuplicates(Observer[Clusters]):
             raise ValueError(
                 f"bands x rows ({self.bands} x {self.rows}) exceeds num_perm ({self.num_perm})"
             )
+        if self.sketch not in SKETCHES:
+            raise ValueError(f"sketch must be one of {', '.join(SKETCHES)}, not {self.sketch!r}")
+        if self.window < 1:
+            raise ValueError(f"window must be at least 1, not {self.window}")
 
     def map(self, batch: Sequence[tuple[int, Document]]) -> Iterator[tuple[Hashable, _Member]]:
-        """Sign the batch (datasketch's bulk path) and put each document in one bucket per
-        band; a document without words has no shingles and joins no bucket."""
-        shingles = [shingle_hashes(doc.text, self.shingle_size) for _, doc in batch]
-        signed = signatures(shingles, num_perm=self.num_perm, seed=self.seed)
-        for (seq, doc), doc_shingles, signature in zip(batch, shingles, signed, strict=True):
+        """Sign the batch and put each document in one bucket per band; a document without
+        words has no shingles and joins no bucket."""
+        shingles = shingle_hashes_many([doc.text for _, doc in batch], self.shingle_size)
+        keys = band_keys(self._sketch(shingles), bands=self.bands, rows=self.rows).tolist()
+        for (seq, doc), doc_shingles, doc_keys in zip(batch, shingles, keys, strict=True):
             if not doc_shingles.size:
                 continue
-            values = signature.hashvalues
-            bands = tuple(
-                values[band * self.rows : (band + 1) * self.rows].tobytes()
-                for band in range(self.bands)
-            )
+            bands = tuple(doc_keys)
             member = _Member(seq, doc.id, self._rank(doc, seq), doc_shingles, bands)
             for band, key in enumerate(bands):
                 yield (band, key), member
 
+    def _sketch(self, shingles: Sequence[Hashes]) -> Sketch:
+        if self.sketch == "datasketch":
+            signed = signatures(shingles, num_perm=self.num_perm, seed=self.seed)
+            rows = [m.hashvalues.astype(np.uint64) for m in signed]
+            return np.stack(rows) if rows else np.empty((0, self.num_perm), dtype=np.uint64)
+        return one_permutation_signatures(shingles, slots=self.num_perm, seed=self.seed)
+
     def merge(self, key: Hashable, values: Sequence[_Member]) -> Iterator[_Pairs]:
-        """Verify the pairs of one bucket, each pair only in the first band its two share."""
+        """Verify the pairs of one bucket: each member, in input order, with the next
+        ``window`` members. A pair that shares several bands is looked at in each of them;
+        :meth:`finish` counts it once."""
         if len(values) < 2:
             return
-        assert isinstance(key, tuple)
-        band = key[0]
-        candidates = 0
+        ordered = sorted(values)
+        candidates: list[tuple[int, int]] = []
         edges: list[tuple[_Member, _Member]] = []
-        for a, b in itertools.combinations(sorted(values), 2):
-            if any(a.bands[earlier] == b.bands[earlier] for earlier in range(band)):
-                continue
-            candidates += 1
-            if jaccard(a.shingles, b.shingles) >= self.threshold:
-                edges.append((a, b))
-        yield _Pairs(candidates, tuple(edges))
+        for i, a in enumerate(ordered):
+            for b in ordered[i + 1 : i + 1 + self.window]:
+                candidates.append((a.seq, b.seq))
+                if jaccard(a.shingles, b.shingles) >= self.threshold:
+                    edges.append((a, b))
+        yield _Pairs(tuple(candidates), tuple(edges))
 
     def finish(self, results: Iterable[_Pairs]) -> Clusters:
         """Join verified pairs into clusters and keep the best-ranked document of each."""
-        candidates = 0
+        candidates: set[tuple[int, int]] = set()
         members: dict[int, _Member] = {}
-        edges: list[tuple[int, int]] = []
+        edges: set[tuple[int, int]] = set()
         for pairs in results:
-            candidates += pairs.candidates
+            candidates.update(pairs.candidates)
             for a, b in pairs.edges:
                 members[a.seq], members[b.seq] = a, b
-                edges.append((a.seq, b.seq))
-        order = sorted(members)
-        position = {seq: index for index, seq in enumerate(order)}
-        groups = UnionFind(len(order))
-        for first, second in sorted(edges):
-            groups.union(position[first], position[second])
-        clusters: dict[int, list[_Member]] = {}
-        for seq in order:
-            clusters.setdefault(groups.find(position[seq]), []).append(members[seq])
-        duplicate_of: dict[str, tuple[str, float]] = {}
-        cluster_of: dict[str, str] = {}
-        for group in clusters.values():
-            keeper = min(group, key=lambda member: member.rank)
-            for member in group:
-                cluster_of[member.doc_id] = keeper.doc_id
-                if member is not keeper:
-                    similarity = jaccard(member.shingles, keeper.shingles)
-                    duplicate_of[member.doc_id] = (keeper.doc_id, similarity)
-        return Clusters(duplicate_of, cluster_of, candidates, len(edges))
+                edges.add((a.seq, b.seq))
+        return _clusters(
+            sorted(edges),
+            doc_id=lambda seq: members[seq].doc_id,
+            rank=lambda seq: members[seq].rank,
+            shingles=lambda seq: members[seq].shingles,
+            candidates=len(candidates),
+        )
+
+    def reduce(self, pairs: Iterable[tuple[Hashable, Any]]) -> Clusters:
+        """The state from :meth:`map`'s pairs, in input order, with a compact index (see the
+        module's docstring); the clusters are those of :meth:`merge` and :meth:`finish`."""
+        with tempfile.TemporaryFile() as spill:
+            index = _Index(spill, keep_ranks=self.keep is not Keep.FIRST)
+            last = None
+            for _, member in pairs:
+                if member is not last:  # a member comes once per band
+                    index.add(member)
+                    last = member
+            keys = index.band_keys(self.bands)
+            found = _window_pairs(keys, self.window)
+            edges = [
+                (int(index.seqs[i]), int(index.seqs[j]))
+                for i, j in found.tolist()
+                if jaccard(index.shingles(i), index.shingles(j)) >= self.threshold
+            ]
+            at = index.row_of
+            return _clusters(
+                edges,
+                doc_id=lambda seq: index.ids[at(seq)],
+                rank=lambda seq: index.rank(at(seq)),
+                shingles=lambda seq: index.shingles(at(seq)),
+                candidates=len(found),
+            )
 
     def _rank(self, doc: Document, seq: int) -> tuple[Any, ...]:
         match self.keep:
@@ -207,3 +259,98 @@ class DropNearDuplicates(Observer[Clusters]):
             similarity=round(similarity, 6),
             cluster_id=cluster,
         )
+
+
+class _Index:
+    """Signed documents held compactly for :meth:`DropNearDuplicates.reduce`: ids, seqs and
+    band keys in arrays, shingles in a spill file read back one set at a time."""
+
+    def __init__(self, spill: IO[bytes], *, keep_ranks: bool) -> None:
+        self.spill = spill
+        self.seqs = array.array("q")
+        self.ids: list[str] = []
+        self._offsets = array.array("q")
+        self._lengths = array.array("q")
+        self._keys = array.array("Q")
+        self._ranks: list[tuple[Any, ...]] | None = [] if keep_ranks else None
+
+    def add(self, member: _Member) -> None:
+        """Take a member; the pairs of one member come together, and members in input order."""
+        if self.seqs and member.seq <= self.seqs[-1]:
+            if member.seq == self.seqs[-1]:
+                return  # the same member again, under its next band
+            raise ValueError(f"pairs out of input order: seq {member.seq} after {self.seqs[-1]}")
+        self.seqs.append(member.seq)
+        self.ids.append(member.doc_id)
+        self._offsets.append(self.spill.tell())
+        self._lengths.append(member.shingles.size)
+        self.spill.write(member.shingles.tobytes())
+        self._keys.extend(member.bands)
+        if self._ranks is not None:
+            self._ranks.append(member.rank)
+
+    def band_keys(self, bands: int) -> Sketch:
+        """Every member's band keys, one row each."""
+        return np.frombuffer(self._keys, dtype=np.uint64).reshape(-1, bands)
+
+    def shingles(self, row: int) -> Hashes:
+        """The shingles of the member in ``row``, read back from the spill file."""
+        self.spill.seek(self._offsets[row])
+        data = self.spill.read(self._lengths[row] * 4)
+        return np.frombuffer(data, dtype=np.uint32)
+
+    def rank(self, row: int) -> tuple[Any, ...]:
+        """The member's rank (input order unless ranks were kept)."""
+        return self._ranks[row] if self._ranks is not None else (self.seqs[row],)
+
+    def row_of(self, seq: int) -> int:
+        """The row of the member with ``seq`` (seqs grow, so a binary search finds it)."""
+        return int(np.searchsorted(np.frombuffer(self.seqs, dtype=np.int64), seq))
+
+
+def _window_pairs(keys: Sketch, window: int) -> npt.NDArray[np.int64]:
+    """Distinct ``(i, j)`` row pairs, ``i < j``, that stand within ``window`` places of each
+    other in some band's bucket (rows of equal key, in row order), sorted."""
+    count = keys.shape[0]
+    found: list[npt.NDArray[np.int64]] = []
+    for band in range(keys.shape[1]):
+        order = np.argsort(keys[:, band], kind="stable")
+        ordered = keys[order, band]
+        for step in range(1, min(window, count - 1) + 1):
+            same = np.flatnonzero(ordered[step:] == ordered[:-step])
+            if same.size:
+                found.append(order[same] * count + order[same + step])
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    unique = np.unique(np.concatenate(found))
+    return np.stack([unique // count, unique % count], axis=1)
+
+
+def _clusters(
+    edges: Sequence[tuple[int, int]],
+    *,
+    doc_id: Callable[[int], str],
+    rank: Callable[[int], tuple[Any, ...]],
+    shingles: Callable[[int], Hashes],
+    candidates: int,
+) -> Clusters:
+    """Clusters from verified pairs of seqs: the best-ranked document of each is kept, and
+    every other member records its Jaccard similarity to it."""
+    order = sorted({seq for edge in edges for seq in edge})
+    position = {seq: index for index, seq in enumerate(order)}
+    groups = UnionFind(len(order))
+    for first, second in sorted(edges):
+        groups.union(position[first], position[second])
+    clusters: dict[int, list[int]] = {}
+    for seq in order:
+        clusters.setdefault(groups.find(position[seq]), []).append(seq)
+    duplicate_of: dict[str, tuple[str, float]] = {}
+    cluster_of: dict[str, str] = {}
+    for group in clusters.values():
+        keeper = min(group, key=rank)
+        kept_id, kept_shingles = doc_id(keeper), shingles(keeper)
+        for seq in group:
+            cluster_of[doc_id(seq)] = kept_id
+            if seq != keeper:
+                duplicate_of[doc_id(seq)] = (kept_id, jaccard(shingles(seq), kept_shingles))
+    return Clusters(duplicate_of, cluster_of, candidates, len(edges))
