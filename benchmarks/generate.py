@@ -184,9 +184,11 @@ def ensure_corpus(path: Path, docs: int, seed: int = 7) -> None:
     if path.is_file():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", encoding="utf-8") as handle:
+    partial = path.with_name(path.name + ".partial")  # an interrupted run leaves no short corpus
+    with partial.open("w", encoding="utf-8") as handle:
         for doc in generate(docs, seed):
             handle.write(json.dumps(doc) + "\n")
+    partial.replace(path)
 
 
 def main() -> None:
