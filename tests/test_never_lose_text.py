@@ -272,3 +272,22 @@ def test_held_back_edits_are_counted_by_audit_summary_and_shown_in_the_report(
     # the text the rule wanted gone is still in the output, whole
     out = (tmp_path / "out" / "documents.jsonl").read_text(encoding="utf-8")
     assert body in out
+
+
+def _hold_one_and_remove_most(doc: Document) -> Outcome:
+    from dataclasses import replace
+
+    from cleankit.core.document import Edit
+
+    own = Edit("mixed", "label", 0, 7, doc.text[:7], "", "held by the step itself")
+    return replace(_remove_most(doc), suspects=(own,))
+
+
+def test_the_guard_keeps_the_suspects_a_step_held_itself() -> None:
+    outcome = Chain((as_filter("mixed", _hold_one_and_remove_most),), max_removal=0.3)(
+        make_doc(LONG)
+    )
+    assert [s.why.split(";")[0] for s in outcome.suspects] == [
+        "held by the step itself",
+        "guard: would remove 99% of the document (max_removal 0.3)",
+    ]

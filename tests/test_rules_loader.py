@@ -228,3 +228,51 @@ def test_requires_is_a_prefilter_that_must_hold_on_the_examples(tmp_path: Path) 
         f'{path}:6: rule "story-code-line": requires does not hold on example 0, '
         "where the pattern matches"
     )
+
+
+def test_label_repeats_holds_a_value_said_on_many_lines_as_suspects(tmp_path: Path) -> None:
+    """Three lines that capture the same value are labels: none is cut, each is a suspect
+    whose why names the value; two are still cut."""
+    from cleankit.core.document import Document
+    from cleankit.filters.strip_rules import StripRules
+
+    labelled = GOOD.replace(
+        'provides = ["story_code"]', 'provides = ["story_code"]\nlabel_repeats = 3'
+    )
+    strip = StripRules(load_rules(write(tmp_path, labelled)).rules)
+    text = "Story Code : 7\nOne.\nStory Code : 7\nTwo.\nStory Code : 7\nThree."
+    outcome = strip(Document("d", text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == text
+    assert outcome.edits == ()
+    assert [(e.start, e.removed) for e in outcome.suspects] == [
+        (0, "Story Code : 7\n"),
+        (20, "Story Code : 7\n"),
+        (40, "Story Code : 7\n"),
+    ]
+    assert "3 lines open with the same story_code '7'" in outcome.suspects[0].why
+    twice = strip(Document("d", "Story Code : 7\nOne.\nStory Code : 7\nTwo."))
+    assert twice.doc is not None
+    assert twice.doc.text == "One.\nTwo."
+    assert twice.suspects == ()
+
+
+@pytest.mark.parametrize(
+    ("field", "cause"),
+    [
+        ("label_repeats = 1", "label_repeats must be an integer of at least 2"),
+        ("label_repeats = true", "label_repeats must be an integer of at least 2"),
+    ],
+)
+def test_label_repeats_must_be_a_count(tmp_path: Path, field: str, cause: str) -> None:
+    path = write(tmp_path, GOOD.replace('scope = "line"', f'scope = "line"\n{field}'))
+    assert error_of(path) == f'{path}:2: rule "story-code-line": {cause}'
+
+
+def test_label_repeats_needs_captured_values(tmp_path: Path) -> None:
+    plain = GOOD.replace("(?P<story_code>\\d+)", "\\d+").replace('provides = ["story_code"]\n', "")
+    path = write(tmp_path, plain.replace('scope = "line"', 'scope = "line"\nlabel_repeats = 3'))
+    assert error_of(path) == (
+        f'{path}:2: rule "story-code-line": label_repeats compares captured values: '
+        "the rule must have provides"
+    )

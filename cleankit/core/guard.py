@@ -82,7 +82,10 @@ def guard(doc: Document, result: Outcome, step: str, *, max_removal: float) -> O
     provenance = result.provenance if kept else {}
     redone = cut(doc, kept, step=step, provenance=provenance)
     return Outcome(
-        doc=redone.doc, edits=redone.edits, provenance=redone.provenance, suspects=tuple(held)
+        doc=redone.doc,
+        edits=redone.edits,
+        provenance=redone.provenance,
+        suspects=result.suspects + tuple(held),
     )
 
 

@@ -59,6 +59,10 @@ class Rule:
     #: Words one of which a text must contain (case-folded) for the rule to be tried at all:
     #: a substring test costs next to nothing, a regex tried at every line does not.
     cues: tuple[str, ...] = ()
+    #: When this many of the rule's matches in one document capture the same values, they are
+    #: labels that only look like the kind (a transcript's speakers, an advice column's "DEAR
+    #: X:" letters), not a dateline said once: none is removed, all are held as suspects.
+    label_repeats: int | None = None
 
     def applies_to(self, language: str | None) -> bool:
         """Rules run on documents of their languages; a document of unknown language gets all."""

@@ -38,6 +38,7 @@ _RULE_FIELDS = {
     "position": False,
     "requires": False,
     "cues": False,
+    "label_repeats": False,
     "example": True,
 }
 _EXAMPLE_FIELDS = {"text": True, "expect": True, "provenance": False, "note": False, "xfail": False}
@@ -224,6 +225,16 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         ):
             raise fail(f"{key} must be a positive integer")
         bounds[key] = value
+    label_repeats = table.get("label_repeats")
+    if label_repeats is not None:
+        if (
+            not isinstance(label_repeats, int)
+            or isinstance(label_repeats, bool)
+            or label_repeats < 2
+        ):
+            raise fail("label_repeats must be an integer of at least 2")
+        if not provides:
+            raise fail("label_repeats compares captured values: the rule must have provides")
     position = table.get("position", "anywhere")
     if position not in POSITIONS:
         raise fail(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
@@ -262,6 +273,7 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         position=position,
         requires=requires,
         cues=cues,
+        label_repeats=label_repeats,
     )
 
 

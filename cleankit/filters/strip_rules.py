@@ -5,12 +5,12 @@ provenance a removed span carries.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import regex
 
-from cleankit.core.document import Document, Outcome, ProvenanceValue, Span, cut
+from cleankit.core.document import Document, Edit, Outcome, ProvenanceValue, Span, cut
 from cleankit.core.errors import DocumentError
 from cleankit.core.provenance import MULTI_VALUED, VALUE_SEPARATOR
 from cleankit.core.text import (
@@ -252,6 +252,7 @@ class StripRules:
         starts = [p.start for p in lines]
         leads = lead_starts(doc.text, lines)
         present = self.cue_finder.present(doc.text.casefold())
+        held: list[Edit] = []
         for rule in self.rules:
             if not rule.applies_to(doc.language):
                 continue
@@ -266,6 +267,11 @@ class StripRules:
                 )
             except DocumentError as error:
                 raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
+            if rule.label_repeats is not None and (
+                labels := _labels(doc.text, self.name, rule, matches)
+            ):
+                held.extend(labels)
+                continue
             for found, captured in matches:
                 span = _fit(found, accepted, doc.text)
                 if span is None:
@@ -307,7 +313,35 @@ class StripRules:
             spelled = spelled_site_name(doc.text, host)
             provenance["publisher"] = self.names.canonical(spelled or host)
             provenance["publisher_from"] = "site"
-        return cut(doc, accepted, step=self.name, provenance=provenance)
+        outcome = cut(doc, accepted, step=self.name, provenance=provenance)
+        return replace(outcome, suspects=tuple(held)) if held else outcome
+
+
+def _labels(
+    text: str,
+    step: str,
+    rule: Rule,
+    matches: Sequence[tuple[Span, dict[str, ProvenanceValue]]],
+) -> list[Edit]:
+    """The matches of ``rule`` as suspects when ``rule.label_repeats`` of them capture the
+    same values (see :attr:`Rule.label_repeats`), else an empty list."""
+    assert rule.label_repeats is not None
+    counts: dict[tuple[tuple[str, ProvenanceValue], ...], int] = {}
+    for _, captured in matches:
+        key = tuple(sorted(captured.items()))
+        counts[key] = counts.get(key, 0) + 1
+    repeated = max(counts.items(), key=lambda kv: kv[1], default=None)
+    if repeated is None or repeated[1] < rule.label_repeats:
+        return []
+    said = ", ".join(f"{column} {value!r}" for column, value in repeated[0])
+    why = (
+        f"held: {repeated[1]} lines open with the same {said}, labels rather than one "
+        f"{rule.id} (a transcript's speakers, the letters of an advice column)"
+    )
+    return [
+        Edit(step, rule.id, span.start, span.end, text[span.start : span.end], span.inserted, why)
+        for span, _ in matches
+    ]
 
 
 def _fit(span: Span, accepted: Sequence[Span], text: str) -> Span | None:
