@@ -8,7 +8,8 @@ from cleankit.filters.rule_model import Example, Rule
 from cleankit.filters.rules import load_rules
 from cleankit.filters.strip_rules import example_problem
 
-RULES = load_rules().rules
+BUILTIN = load_rules()
+RULES = BUILTIN.rules
 CASES = [
     pytest.param(
         rule,
@@ -23,7 +24,7 @@ CASES = [
 
 @pytest.mark.parametrize(("rule", "example"), CASES)
 def test_rule_example(rule: Rule, example: Example) -> None:
-    assert example_problem(rule, example) is None
+    assert example_problem(rule, example, names=BUILTIN.names) is None
 
 
 def test_every_rule_keeps_the_text_around_its_junk_byte_for_byte() -> None:

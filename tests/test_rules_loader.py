@@ -276,3 +276,39 @@ def test_label_repeats_needs_captured_values(tmp_path: Path) -> None:
         f'{path}:2: rule "story-code-line": label_repeats compares captured values: '
         "the rule must have provides"
     )
+
+
+@pytest.mark.parametrize(
+    ("field", "cause"),
+    [
+        ('known = ["publisher"]', "known 'publisher' is not a column the rule provides"),
+        ('known = "story_code"', "known must be a list of provenance column names"),
+    ],
+)
+def test_known_names_columns_the_rule_provides(tmp_path: Path, field: str, cause: str) -> None:
+    path = write(tmp_path, GOOD.replace('scope = "line"', f'scope = "line"\n{field}'))
+    assert error_of(path) == f'{path}:2: rule "story-code-line": {cause}'
+
+
+def test_known_matches_only_values_of_the_names_table(tmp_path: Path) -> None:
+    """A rule with ``known`` cuts a match only when its captured value is a spelling of the
+    set's names table; without the table's entry the same line stays."""
+    from cleankit.core.document import Document
+
+    folder = tmp_path / "rules"
+    (folder / "names").mkdir(parents=True)
+    labelled = GOOD.replace(
+        'provides = ["story_code"]', 'provides = ["story_code"]\nknown = ["story_code"]'
+    )
+    write(folder, labelled)
+    (folder / "names" / "codes.toml").write_text(
+        '[[name]]\ncanonical = "Seven"\nspellings = ["7"]\n', encoding="utf-8"
+    )
+    strip = load_rules(folder).strip()
+    kept = strip(Document("d", "Story Code : 8\nBody."))
+    assert kept.doc is not None
+    assert kept.doc.text == "Story Code : 8\nBody."
+    cut = strip(Document("d", "Story Code : 7\nBody."))
+    assert cut.doc is not None
+    assert cut.doc.text == "Body."
+    assert cut.provenance["story_code"] == "7"  # only name columns are made canonical

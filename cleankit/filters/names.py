@@ -78,6 +78,10 @@ class NameTable:
         """The table's name for ``value``, or ``value`` itself when the table does not know it."""
         return self.names.get(name_key(value), value)
 
+    def knows(self, value: str) -> bool:
+        """Whether ``value`` is one of the table's spellings (letter case and punctuation aside)."""
+        return name_key(value) in self.names
+
 
 def load_names(folders: Sequence[Path]) -> tuple[NameTable, list[Path]]:
     """Read ``names/*.toml`` under each rules folder; every problem is one ``path:line`` error."""

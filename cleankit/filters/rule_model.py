@@ -63,6 +63,9 @@ class Rule:
     #: labels that only look like the kind (a transcript's speakers, an advice column's "DEAR
     #: X:" letters), not a dateline said once: none is removed, all are held as suspects.
     label_repeats: int | None = None
+    #: Provenance columns whose captured value must be a name of the rule set's names table
+    #: (any spelling): "a line that is only an agency's name" needs to know the agencies.
+    known: tuple[str, ...] = ()
 
     def applies_to(self, language: str | None) -> bool:
         """Rules run on documents of their languages; a document of unknown language gets all."""

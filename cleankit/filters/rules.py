@@ -39,6 +39,7 @@ _RULE_FIELDS = {
     "requires": False,
     "cues": False,
     "label_repeats": False,
+    "known": False,
     "example": True,
 }
 _EXAMPLE_FIELDS = {"text": True, "expect": True, "provenance": False, "note": False, "xfail": False}
@@ -235,6 +236,12 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
             raise fail("label_repeats must be an integer of at least 2")
         if not provides:
             raise fail("label_repeats compares captured values: the rule must have provides")
+    known = table.get("known", [])
+    if not isinstance(known, list) or not all(isinstance(c, str) for c in known):
+        raise fail("known must be a list of provenance column names")
+    for column in known:
+        if column not in provides:
+            raise fail(f"known {column!r} is not a column the rule provides")
     position = table.get("position", "anywhere")
     if position not in POSITIONS:
         raise fail(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
@@ -274,6 +281,7 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         requires=requires,
         cues=cues,
         label_repeats=label_repeats,
+        known=tuple(known),
     )
 
 

@@ -52,7 +52,7 @@ class RuleSet:
 
     def check(self) -> list[str]:
         """Run every example of every rule under this set's timeout (see :func:`check_examples`)."""
-        return check_examples(self.rules, timeout=self.timeout)
+        return check_examples(self.rules, timeout=self.timeout, names=self.names)
 
 
 def _extent(rule: Rule, text: str, start: int, end: int) -> tuple[int, int]:
@@ -267,6 +267,12 @@ class StripRules:
                 )
             except DocumentError as error:
                 raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
+            if rule.known:
+                matches = [
+                    (found, captured)
+                    for found, captured in matches
+                    if all(self.names.knows(str(captured.get(c, ""))) for c in rule.known)
+                ]
             if rule.label_repeats is not None and (
                 labels := _labels(doc.text, self.name, rule, matches)
             ):
@@ -360,12 +366,15 @@ def _fit(span: Span, accepted: Sequence[Span], text: str) -> Span | None:
     return span
 
 
-def check_examples(rules: Iterable[Rule], *, timeout: float = 1.0) -> list[str]:
-    """Run every rule's examples; return one ``file:line: cause`` message per failure."""
+def check_examples(
+    rules: Iterable[Rule], *, timeout: float = 1.0, names: NameTable | None = None
+) -> list[str]:
+    """Run every rule's examples (with the names table of their set, which rules with
+    ``known`` consult); return one ``file:line: cause`` message per failure."""
     failures: list[str] = []
     for rule in rules:
         for number, example in enumerate(rule.examples):
-            problem = example_problem(rule, example, timeout=timeout)
+            problem = example_problem(rule, example, timeout=timeout, names=names)
             where = f'{rule.path}:{example.line}: rule "{rule.id}" example {number}'
             if example.xfail is not None:
                 if problem is None:
@@ -377,10 +386,13 @@ def check_examples(rules: Iterable[Rule], *, timeout: float = 1.0) -> list[str]:
     return failures
 
 
-def example_problem(rule: Rule, example: Example, *, timeout: float = 1.0) -> str | None:
+def example_problem(
+    rule: Rule, example: Example, *, timeout: float = 1.0, names: NameTable | None = None
+) -> str | None:
     """What is wrong with one example's output, or None when it comes out as expected."""
     try:
-        outcome = StripRules((rule,), timeout=timeout)(Document("example", example.text))
+        step = StripRules((rule,), timeout=timeout, names=names or NameTable())
+        outcome = step(Document("example", example.text))
     except DocumentError as error:
         return error.cause
     text = outcome.doc.text if outcome.doc is not None else ""
