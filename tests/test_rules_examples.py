@@ -31,3 +31,22 @@ def test_every_rule_keeps_the_text_around_its_junk_byte_for_byte() -> None:
     """Each rule has a positive example whose expected output is non-empty: surrounding text kept."""
     lacking = [r.id for r in RULES if not any(e.expect and not e.is_negative for e in r.examples)]
     assert lacking == []
+
+
+def test_the_builtin_set_takes_a_caption_block_with_its_credit_whole() -> None:
+    """Rules apply in load order and the first claim wins: the caption block must come before
+    the credit-line rule, or the credit goes alone and the caption over it stays."""
+    from cleankit.core.document import Document
+
+    text = (
+        "Council backs the new river crossing\n\n"
+        "Mara Quill\nMara Quill at the riverbank in an undated photo.\nCourtesy of the Quill family\n\n"
+        "The council voted on Monday to fund a second bridge over the river."
+    )
+    outcome = BUILTIN.strip()(Document("d", text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == (
+        "Council backs the new river crossing\n\n"
+        "The council voted on Monday to fund a second bridge over the river."
+    )
+    assert outcome.provenance["photo_credit"] == "the Quill family"
