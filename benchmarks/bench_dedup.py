@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import combinations
 from pathlib import Path
 
@@ -112,30 +112,9 @@ def run_baseline(path: Path, limit: int, threshold: float) -> dict[str, object]:
         lsh.insert(record["id"], m)
         ids.append(record["id"])
         signatures.append(m)
-    parent = {d: d for d in ids}
-
-    def find(d: str) -> str:
-        while parent[d] != d:
-            parent[d] = parent[parent[d]]
-            d = parent[d]
-        return d
-
-    candidates = 0
-    for doc_id, m in zip(ids, signatures, strict=True):
-        for other in lsh.query(m):
-            if other != doc_id:
-                candidates += 1
-                ra, rb = find(doc_id), find(other)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
-    seconds = time.perf_counter() - start
-    predicted = {d: find(d) for d in ids}
-    return {
-        "seconds": seconds,
-        "predicted": predicted,
-        "candidates": candidates // 2,
-        "verified": None,
-    }
+    index = {doc_id: i for i, doc_id in enumerate(ids)}
+    found = ([index[other] for other in lsh.query(m)] for m in signatures)
+    return merged_unverified(ids, found, start)
 
 
 def run_rensa(path: Path, limit: int, threshold: float) -> dict[str, object]:
@@ -155,6 +134,15 @@ def run_rensa(path: Path, limit: int, threshold: float) -> dict[str, object]:
     sketches = RMinHash.from_token_sets(token_sets, 128, 42)
     lsh = RMinHashLSH(threshold, 128, 16)
     lsh.insert_many(sketches, 0)
+    return merged_unverified(ids, lsh.query_all(sketches), start)
+
+
+def merged_unverified(
+    ids: list[str], found: Iterable[Iterable[int]], start: float
+) -> dict[str, object]:
+    """Union-find over what an engine's LSH returned for each document (``found[i]``, indices
+    into ``ids``), every candidate merged unverified as those engines do; the clock stops after
+    the merge."""
     parent = list(range(len(ids)))
 
     def find(i: int) -> int:
@@ -164,18 +152,17 @@ def run_rensa(path: Path, limit: int, threshold: float) -> dict[str, object]:
         return i
 
     candidates = 0
-    for i, found in enumerate(lsh.query_all(sketches)):
-        for j in found:
+    for i, others in enumerate(found):
+        for j in others:
             if j != i:
                 candidates += 1
                 ra, rb = find(i), find(j)
                 if ra != rb:
                     parent[max(ra, rb)] = min(ra, rb)
     seconds = time.perf_counter() - start
-    predicted = {ids[i]: ids[find(i)] for i in range(len(ids))}
     return {
         "seconds": seconds,
-        "predicted": predicted,
+        "predicted": {ids[i]: ids[find(i)] for i in range(len(ids))},
         "candidates": candidates // 2,
         "verified": None,
     }

@@ -262,9 +262,11 @@ def test_label_repeats_holds_a_value_said_on_many_lines_as_suspects(tmp_path: Pa
     [
         ("label_repeats = 1", "label_repeats must be an integer of at least 2"),
         ("label_repeats = true", "label_repeats must be an integer of at least 2"),
+        ('known = ["publisher"]', "known 'publisher' is not a column the rule provides"),
+        ('known = "story_code"', "known must be a list of provenance column names"),
     ],
 )
-def test_label_repeats_must_be_a_count(tmp_path: Path, field: str, cause: str) -> None:
+def test_label_repeats_and_known_are_checked(tmp_path: Path, field: str, cause: str) -> None:
     path = write(tmp_path, GOOD.replace('scope = "line"', f'scope = "line"\n{field}'))
     assert error_of(path) == f'{path}:2: rule "story-code-line": {cause}'
 
@@ -276,18 +278,6 @@ def test_label_repeats_needs_captured_values(tmp_path: Path) -> None:
         f'{path}:2: rule "story-code-line": label_repeats compares captured values: '
         "the rule must have provides"
     )
-
-
-@pytest.mark.parametrize(
-    ("field", "cause"),
-    [
-        ('known = ["publisher"]', "known 'publisher' is not a column the rule provides"),
-        ('known = "story_code"', "known must be a list of provenance column names"),
-    ],
-)
-def test_known_names_columns_the_rule_provides(tmp_path: Path, field: str, cause: str) -> None:
-    path = write(tmp_path, GOOD.replace('scope = "line"', f'scope = "line"\n{field}'))
-    assert error_of(path) == f'{path}:2: rule "story-code-line": {cause}'
 
 
 def test_known_matches_only_values_of_the_names_table(tmp_path: Path) -> None:
