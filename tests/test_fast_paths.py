@@ -12,9 +12,9 @@ from cleankit.core.document import Document
 from cleankit.filters import minhash
 from cleankit.filters.minhash import token_shingles, token_shingles_many
 from cleankit.filters.normalize import NormalizeWhitespace, SplitGluedSentences
+from cleankit.filters.rule_matching import _line_matches
 from cleankit.filters.rule_model import CueFinder, has_cue, line_scanner
 from cleankit.filters.rules import load_rules
-from cleankit.filters.strip_rules import _line_matches
 
 # Small alphabets make line starts, repeats and empty lines frequent.
 _TEXT = st.text(alphabet="aAbx1 \n\t.", max_size=40)

@@ -190,7 +190,7 @@ def test_rules_check_runs_the_examples_under_the_configured_rule_timeout(tmp_pat
 
 def _assert_finds_only_the_story_code(rule: Rule) -> None:
     """A prefiltered rule still finds its match, and nothing where the prefilter fails."""
-    from cleankit.filters.strip_rules import rule_spans
+    from cleankit.filters.rule_matching import rule_spans
 
     assert [s.rule for s, _ in rule_spans(rule, "Story Code : 5\nBody.", timeout=1.0)] == [
         "story-code-line"
