@@ -11,11 +11,54 @@ import threading
 
 import pytest
 
-from cleankit.engines.workers import WorkerDiedError, ordered_map
+from cleankit.engines.workers import WorkerDiedError, WorkerPool, ordered_map
 
 
 def _tagged(payload: bytes, item: int) -> tuple[int, int]:
     return item, len(payload)
+
+
+def _pid_of(item: int) -> tuple[int, int]:
+    return item, os.getpid()
+
+
+def _fail_on_seven(item: int) -> int:
+    if item == 7:
+        raise ValueError("seven")
+    return item
+
+
+def test_one_pool_serves_several_maps_with_the_same_processes() -> None:
+    """A run's stages share the pool: no stage starts workers of its own."""
+    with WorkerPool(2) as pool:
+        first = list(pool.map(_pid_of, range(40), batch=4))
+        second = list(pool.map(functools.partial(_tagged, b"ab"), range(30), batch=4))
+        third = list(pool.map(_pid_of, range(40), batch=4))
+    assert [n for n, _ in first] == list(range(40))
+    assert second == [(n, 2) for n in range(30)]
+    workers = {pid for _, pid in first}
+    assert len(workers) == 2
+    assert os.getpid() not in workers
+    assert {pid for _, pid in third} == workers
+
+
+def test_a_map_left_half_read_kills_the_pool() -> None:
+    pool = WorkerPool(2)
+    started = pool.map(_pid_of, range(1000), batch=4)
+    next(started)
+    with pytest.raises(RuntimeError, match="still being read"):
+        next(pool.map(_pid_of, range(3)))
+    started.close()  # the consumer stops early: its batches are in flight, the workers go
+    with pytest.raises(RuntimeError, match="was stopped"):
+        next(pool.map(_pid_of, range(3)))
+
+
+def test_an_error_in_the_function_reaches_the_caller_and_stops_the_pool() -> None:
+    pool = WorkerPool(2)
+    with pytest.raises(ValueError, match="seven"):
+        list(pool.map(_fail_on_seven, range(20), batch=2))
+    with pytest.raises(RuntimeError, match="was stopped"):
+        next(pool.map(_pid_of, range(3)))
 
 
 def test_results_come_back_in_input_order() -> None:

@@ -21,7 +21,7 @@ from typing import IO, Any
 from cleankit.core.chain import Chain, Filter, Observer, Record
 from cleankit.core.document import Document, Outcome
 from cleankit.core.errors import DocumentError
-from cleankit.engines.workers import ordered_map
+from cleankit.engines.workers import WorkerPool
 
 __all__ = ["run_chain"]
 
@@ -61,32 +61,50 @@ def run_chain(
     )
     filters = list(chain.filters)
     bounds = [0, *(i for i, f in enumerate(filters) if _needs_observation(f)), len(filters)]
-    for start, stop in itertools.pairwise(bounds[:-1]):
-        spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _read_spool when drained
-        step = filters[stop]
-        announce(_pass_name(filters, start, stop))
-        if isinstance(step, Observer):
-            pairs = _stage_pairs(chain, filters[start:stop], step, records, workers, progress)
-            indexing = functools.partial(announce, f"index {step.name}")
-            state = step.reduce(_then(_spooled_pairs(pairs, spool), indexing))
-            if states is not None:
-                states[step.name] = state
-            filters[stop] = step.bind(state)
-        else:
-            stage = _stage(chain, filters[start:stop], records, workers)
-            if progress is not None:
-                stage = _counted(stage, progress)
-            docs = _spooled_docs(stage, spool)
-            filters[stop] = _observed(step, docs, states)
-            for _ in docs:  # an observer that stops reading early must not lose records
-                pass
-        records = _read_spool(spool)
-    final = _stage(chain, filters[bounds[-2] :], records, workers)
+    # One pool for every stage: a stage's map is read to its end before the next one starts.
+    pool = WorkerPool(workers) if workers > 1 else None
+    try:
+        for start, stop in itertools.pairwise(bounds[:-1]):
+            spool = tempfile.TemporaryFile()  # noqa: SIM115 - closed by _read_spool when drained
+            step = filters[stop]
+            announce(_pass_name(filters, start, stop))
+            if isinstance(step, Observer):
+                pairs = _stage_pairs(chain, filters[start:stop], step, records, pool, progress)
+                indexing = functools.partial(announce, f"index {step.name}")
+                stream = _then(_spooled_pairs(pairs, spool), indexing)
+                state = step.reduce(stream)
+                for _ in stream:  # a reduce that stops reading early must not lose records
+                    pass
+                if states is not None:
+                    states[step.name] = state
+                filters[stop] = step.bind(state)
+            else:
+                stage = _stage(chain, filters[start:stop], records, pool)
+                if progress is not None:
+                    stage = _counted(stage, progress)
+                docs = _spooled_docs(stage, spool)
+                filters[stop] = _observed(step, docs, states)
+                for _ in docs:  # an observer that stops reading early must not lose records
+                    pass
+            records = _read_spool(spool)
+        final = _stage(chain, filters[bounds[-2] :], records, pool)
+    except BaseException:
+        if pool is not None:
+            pool.kill()
+        raise
+    if pool is not None:
+        final = _closing(final, pool)
     if progress is not None:
         final = _counted(final, progress)
     if on_pass is None:
         return final
     return _first(final, functools.partial(announce, _pass_name(filters, bounds[-2], len(filters))))
+
+
+def _closing(items: Iterable[Record], pool: WorkerPool) -> Iterator[Record]:
+    """``items``, then the pool stopped; killed instead when they are not read to the end."""
+    with pool:
+        yield from items
 
 
 def _pass_name(filters: list[Filter], start: int, stop: int) -> str:
@@ -118,7 +136,7 @@ def _stage_pairs(
     filters: list[Filter],
     observer: Observer[Any],
     records: Iterable[Record],
-    workers: int,
+    pool: WorkerPool | None,
     progress: Callable[[], None] | None,
 ) -> Iterator[tuple[Record, list[tuple[Hashable, Any]]]]:
     """Each record after ``filters``, with the pairs ``observer.map`` gave for it (in chunks:
@@ -128,7 +146,7 @@ def _stage_pairs(
     task = functools.partial(_advance_and_map, stage, observer)
     numbered = enumerate(records)
     chunks = iter(lambda: list(itertools.islice(numbered, _CHUNK)), [])
-    done = ordered_map(task, chunks, workers, batch=1) if workers > 1 else map(task, chunks)
+    done = pool.map(task, chunks, batch=1) if pool is not None else map(task, chunks)
     for advanced, pairs in done:
         last = len(advanced) - 1
         for k, record in enumerate(advanced):
@@ -178,12 +196,12 @@ def _needs_observation(step: Filter) -> bool:
 
 
 def _stage(
-    chain: Chain, filters: list[Filter], records: Iterable[Record], workers: int
+    chain: Chain, filters: list[Filter], records: Iterable[Record], pool: WorkerPool | None
 ) -> Iterator[Record]:
     stage = chain.with_filters(filters, f"{chain.name}-stage")
-    if workers <= 1 or not filters:
+    if pool is None or not filters:
         return (stage.advance(r) for r in records)
-    return ordered_map(stage.advance, records, workers)
+    return pool.map(stage.advance, records)
 
 
 def _counted(records: Iterable[Record], progress: Callable[[], None]) -> Iterator[Record]:
