@@ -128,7 +128,7 @@ def token_hashes(tokens: Iterable[str]) -> npt.NDArray[np.uint64]:
     lengths = np.diff(np.append(starts, data.size + 1)) - 1
     # Each byte's place in its token (a separator's is its token's length, and it adds 0).
     place = np.arange(data.size, dtype=np.int64) - np.repeat(starts, lengths + 1)[: data.size]
-    powers = np.full(int(lengths.max()) + 1, _BASE, dtype=np.uint64)
+    powers = np.full(int(lengths.max()) + 1, _ROLL, dtype=np.uint64)
     powers[0] = 1
     terms = np.where(data == 0, np.uint64(0), (data + np.uint64(1)) * np.cumprod(powers)[place])
     polynomial = np.add.reduceat(terms, starts)
@@ -136,7 +136,6 @@ def token_hashes(tokens: Iterable[str]) -> npt.NDArray[np.uint64]:
 
 
 _ROLL = np.uint64(0x100000001B3)
-_BASE = np.uint64(0x100000001B3)
 _MIX = np.uint64(0xFF51AFD7ED558CCD)
 
 
@@ -218,7 +217,7 @@ def band_keys(sketch: Sketch, *, bands: int, rows: int) -> Sketch:
 def _salt(number: int) -> np.uint64:
     """``number`` times the golden ratio constant, modulo 2**64 (numpy scalars would warn about
     the wrap-around that arrays do silently)."""
-    return np.uint64(number * 0x9E3779B97F4A7C15 % 2**64)
+    return np.uint64(number * int(_GOLDEN) % 2**64)
 
 
 def _mix64(values: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint64]:

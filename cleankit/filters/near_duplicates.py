@@ -23,7 +23,7 @@ import array
 import datetime as dt
 import email.utils
 import tempfile
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, NamedTuple
 
@@ -192,7 +192,7 @@ class DropNearDuplicates(Observer[Clusters]):
                 members[a.seq], members[b.seq] = a, b
                 edges.add((a.seq, b.seq))
         return _clusters(
-            sorted(edges),
+            edges,
             doc_id=lambda seq: members[seq].doc_id,
             rank=lambda seq: members[seq].rank,
             shingles=lambda seq: members[seq].shingles,
@@ -206,22 +206,23 @@ class DropNearDuplicates(Observer[Clusters]):
             index = _Index(spill, keep_ranks=self.keep is not Keep.FIRST)
             last = None
             for _, member in pairs:
-                if member is not last:  # a member comes once per band
+                if member.seq != last:  # a member comes once per band, its bands together
                     index.add(member)
-                    last = member
+                    last = member.seq
             keys = index.band_keys(self.bands)
             found = _window_pairs(keys, self.window)
+            # Rows stand for seqs here: rows follow input order, so clusters, roots and
+            # keepers come out as they would by seq.
             edges = [
-                (int(index.seqs[i]), int(index.seqs[j]))
+                (i, j)
                 for i, j in found.tolist()
                 if jaccard(index.shingles(i), index.shingles(j)) >= self.threshold
             ]
-            at = index.row_of
             return _clusters(
                 edges,
-                doc_id=lambda seq: index.ids[at(seq)],
-                rank=lambda seq: index.rank(at(seq)),
-                shingles=lambda seq: index.shingles(at(seq)),
+                doc_id=index.ids.__getitem__,
+                rank=index.rank,
+                shingles=index.shingles,
                 candidates=len(found),
             )
 
@@ -275,10 +276,8 @@ class _Index:
         self._ranks: list[tuple[Any, ...]] | None = [] if keep_ranks else None
 
     def add(self, member: _Member) -> None:
-        """Take a member; the pairs of one member come together, and members in input order."""
+        """Take a member (once); members come in input order, each in the next row."""
         if self.seqs and member.seq <= self.seqs[-1]:
-            if member.seq == self.seqs[-1]:
-                return  # the same member again, under its next band
             raise ValueError(f"pairs out of input order: seq {member.seq} after {self.seqs[-1]}")
         self.seqs.append(member.seq)
         self.ids.append(member.doc_id)
@@ -303,10 +302,6 @@ class _Index:
         """The member's rank (input order unless ranks were kept)."""
         return self._ranks[row] if self._ranks is not None else (self.seqs[row],)
 
-    def row_of(self, seq: int) -> int:
-        """The row of the member with ``seq`` (seqs grow, so a binary search finds it)."""
-        return int(np.searchsorted(np.frombuffer(self.seqs, dtype=np.int64), seq))
-
 
 def _window_pairs(keys: Sketch, window: int) -> npt.NDArray[np.int64]:
     """Distinct ``(i, j)`` row pairs, ``i < j``, that stand within ``window`` places of each
@@ -327,15 +322,16 @@ def _window_pairs(keys: Sketch, window: int) -> npt.NDArray[np.int64]:
 
 
 def _clusters(
-    edges: Sequence[tuple[int, int]],
+    edges: Collection[tuple[int, int]],
     *,
     doc_id: Callable[[int], str],
     rank: Callable[[int], tuple[Any, ...]],
     shingles: Callable[[int], Hashes],
     candidates: int,
 ) -> Clusters:
-    """Clusters from verified pairs of seqs: the best-ranked document of each is kept, and
-    every other member records its Jaccard similarity to it."""
+    """Clusters from verified pairs of seqs (or of anything that sorts as they do): the
+    best-ranked document of each is kept, and every other member records its Jaccard
+    similarity to it."""
     order = sorted({seq for edge in edges for seq in edge})
     position = {seq: index for index, seq in enumerate(order)}
     groups = UnionFind(len(order))
