@@ -109,6 +109,11 @@ def load_rules(
     )
 
 
+def _is_count(value: object, least: int) -> bool:
+    """Whether a TOML value is a whole number of at least ``least`` (TOML's true is no count)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= least
+
+
 def _line_of(raw: str, needle: str, after: int = 1) -> int:
     lines = raw.splitlines()
     for number in range(after, len(lines) + 1):
@@ -221,18 +226,12 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
     bounds: dict[str, int | None] = {}
     for key in ("first_lines", "last_lines"):
         value = table.get(key)
-        if value is not None and (
-            not isinstance(value, int) or isinstance(value, bool) or value < 1
-        ):
+        if value is not None and not _is_count(value, 1):
             raise fail(f"{key} must be a positive integer")
         bounds[key] = value
     label_repeats = table.get("label_repeats")
     if label_repeats is not None:
-        if (
-            not isinstance(label_repeats, int)
-            or isinstance(label_repeats, bool)
-            or label_repeats < 2
-        ):
+        if not _is_count(label_repeats, 2):
             raise fail("label_repeats must be an integer of at least 2")
         if not provides:
             raise fail("label_repeats compares captured values: the rule must have provides")

@@ -4,6 +4,7 @@ cut in load order, overlaps refused, and the provenance the removed spans carry 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -157,16 +158,15 @@ def _labels(
     """The matches of ``rule`` as suspects when ``rule.label_repeats`` of them capture the
     same values (see :attr:`Rule.label_repeats`), else an empty list."""
     assert rule.label_repeats is not None
-    counts: dict[tuple[tuple[str, ProvenanceValue], ...], int] = {}
-    for _, captured in matches:
-        key = tuple(sorted(captured.items()))
-        counts[key] = counts.get(key, 0) + 1
-    repeated = max(counts.items(), key=lambda kv: kv[1], default=None)
-    if repeated is None or repeated[1] < rule.label_repeats:
+    counts = Counter(tuple(sorted(captured.items())) for _, captured in matches)
+    if not counts:
         return []
-    said = ", ".join(f"{column} {value!r}" for column, value in repeated[0])
+    [(values, times)] = counts.most_common(1)
+    if times < rule.label_repeats:
+        return []
+    said = ", ".join(f"{column} {value!r}" for column, value in values)
     why = (
-        f"held: {repeated[1]} lines open with the same {said}, labels rather than one "
+        f"held: {times} lines open with the same {said}, labels rather than one "
         f"{rule.id} (a transcript's speakers, the letters of an advice column)"
     )
     return [
