@@ -1,4 +1,5 @@
-"""The worker processes of ``ordered_map``: order kept, and no hang when a worker dies young."""
+"""The worker processes of ``WorkerPool``: order kept, one pool for several maps, and no
+hang when a worker dies young."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import threading
 
 import pytest
 
-from cleankit.engines.workers import WorkerDiedError, WorkerPool, ordered_map
+from cleankit.engines.workers import WorkerDiedError, WorkerPool
 
 
 def _tagged(payload: bytes, item: int) -> tuple[int, int]:
@@ -63,7 +64,8 @@ def test_an_error_in_the_function_reaches_the_caller_and_stops_the_pool() -> Non
 
 def test_results_come_back_in_input_order() -> None:
     task = functools.partial(_tagged, b"x" * 10)
-    assert list(ordered_map(task, range(100), 2, batch=3, ahead=2)) == [(n, 10) for n in range(100)]
+    with WorkerPool(2) as pool:
+        assert list(pool.map(task, range(100), batch=3, ahead=2)) == [(n, 10) for n in range(100)]
 
 
 @pytest.mark.skipif(shutil.which("true") is None, reason="needs a `true` executable")
@@ -83,7 +85,8 @@ def test_a_worker_that_dies_before_reading_its_start_up_message_does_not_hang_th
 
     def consume() -> None:
         try:
-            list(ordered_map(task, range(10), 2))
+            with WorkerPool(2) as pool:
+                list(pool.map(task, range(10)))
             outcome.append(None)
         except BaseException as error:  # noqa: BLE001 - handed to the test's thread
             outcome.append(error)

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from cleankit.core.errors import Terminated
 from cleankit.core.signals import signals_deferred
 
-__all__ = ["WorkerDiedError", "WorkerPool", "ordered_map"]
+__all__ = ["WorkerDiedError", "WorkerPool"]
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -208,21 +208,6 @@ class WorkerPool:
         for box in (*self._inboxes, *self._outboxes):
             box.cancel_join_thread()  # never wait to flush into a dead worker's pipe
             box.close()
-
-
-def ordered_map(
-    function: Callable[[T], R],
-    items: Iterable[T],
-    workers: int,
-    *,
-    batch: int = 32,
-    ahead: int = 4,
-) -> Iterator[R]:
-    """``map(function, items)`` in a :class:`WorkerPool` of its own, in input order; the
-    pool stops when the items are done and is killed on an exception here (Ctrl-C, a consumer
-    that stops early)."""
-    with WorkerPool(workers) as pool:
-        yield from pool.map(function, items, batch=batch, ahead=ahead)
 
 
 def _receive(outbox: Queue[Any], process: BaseProcess) -> tuple[bool, Any]:
