@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from generate import ensure_corpus  # noqa: E402
+from measure import peak_rss_mb  # noqa: E402
 
 from cleankit.core.document import Document  # noqa: E402
 from cleankit.core.text import words  # noqa: E402
@@ -169,19 +169,6 @@ def merged_unverified(
 
 
 ENGINES = {"ours": run_ours, "baseline": run_baseline, "rensa": run_rensa}
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory. Linux's ``ru_maxrss`` survives ``exec``: a child
-    started by a parent that had just generated a large corpus reported the parent's peak.
-    ``VmHWM`` belongs to the new program's address space."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(engine: str, path: Path, limit: int, threshold: float) -> None:

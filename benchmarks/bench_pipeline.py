@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import resource
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
 from generate import ensure_corpus  # noqa: E402
+from measure import peak_rss_mb  # noqa: E402
 
 from cleankit.io.corpus import read_documents  # noqa: E402
 from cleankit.run import clean_corpus  # noqa: E402
@@ -44,7 +44,7 @@ def child(name: str, corpus: Path, out: Path) -> None:
     start = time.perf_counter()
     summary = clean_corpus(read_documents(corpus), out / name, workers=workers, engine=engine)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = peak_rss_mb()
     print(
         json.dumps(
             {
