@@ -10,6 +10,7 @@ before the accuracy check, and its growth over the engine's run is given per doc
 
     python benchmarks/bench_dedup.py --docs 100000 --baseline-docs 10000
     python benchmarks/bench_dedup.py --docs 1000000 --engines ours
+    python benchmarks/bench_dedup.py --docs 10000000 --small --engines ours --index disk
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
+import numpy as np  # noqa: E402
+import numpy.typing as npt  # noqa: E402
 from generate import ensure_corpus  # noqa: E402
 from measure import peak_rss_mb  # noqa: E402
 
 from cleankit.core.document import Document  # noqa: E402
+from cleankit.core.settings import DEDUP_INDEXES  # noqa: E402
 from cleankit.core.text import words  # noqa: E402
 from cleankit.filters.minhash import jaccard, shingle_hashes  # noqa: E402
 from cleankit.filters.near_duplicates import DropNearDuplicates  # noqa: E402
@@ -45,32 +49,35 @@ def read(path: Path, limit: int) -> Iterator[dict[str, str]]:
             yield json.loads(line)
 
 
-def pairs_of(groups: dict[str, list[str]]) -> int:
-    return sum(len(g) * (len(g) - 1) // 2 for g in groups.values())
+def pairs_of(sizes: Iterable[int]) -> int:
+    return sum(n * (n - 1) // 2 for n in sizes)
 
 
 def accuracy(
     path: Path, limit: int, predicted: dict[str, str], threshold: float
 ) -> dict[str, float]:
-    """Pair precision/recall against the truth, and recall on true pairs with Jaccard >= threshold."""
+    """Pair precision/recall against the truth, and recall on true pairs with Jaccard >= threshold.
+
+    Two passes over the corpus, holding the texts of clustered documents only, so that it runs
+    at ten million documents."""
     truth: dict[str, str] = {}
-    texts: dict[str, str] = {}
     for record in read(path, limit):
         truth[record["id"]] = record["cluster"]
-        texts[record["id"]] = record["text"]
+    true_sizes = Counter(truth.values())
+    pred_sizes = Counter(predicted.get(d, d) for d in truth)
+    both = Counter((predicted.get(d, d), cluster) for d, cluster in truth.items())
+    hits = pairs_of(both.values())
+    predicted_pairs, true_pairs = pairs_of(pred_sizes.values()), pairs_of(true_sizes.values())
     true_groups: dict[str, list[str]] = defaultdict(list)
-    for doc_id, cluster in truth.items():
-        true_groups[cluster].append(doc_id)
-    pred_groups: dict[str, list[str]] = defaultdict(list)
-    for doc_id in truth:
-        pred_groups[predicted.get(doc_id, doc_id)].append(doc_id)
-    both = Counter((predicted.get(d, d), truth[d]) for d in truth)
-    hits = sum(n * (n - 1) // 2 for n in both.values())
-    predicted_pairs, true_pairs = pairs_of(pred_groups), pairs_of(true_groups)
+    shingles: dict[str, npt.NDArray[np.uint32]] = {}
+    for record in read(path, limit):
+        if true_sizes[record["cluster"]] > 1:
+            true_groups[record["cluster"]].append(record["id"])
+            shingles[record["id"]] = shingle_hashes(record["text"], 5)
     high = found = 0
     for group in true_groups.values():
         for a, b in combinations(group, 2):
-            if jaccard(shingle_hashes(texts[a], 5), shingle_hashes(texts[b], 5)) >= threshold:
+            if jaccard(shingles[a], shingles[b]) >= threshold:
                 high += 1
                 found += predicted.get(a, a) == predicted.get(b, b)
     return {
@@ -83,8 +90,8 @@ def accuracy(
     }
 
 
-def run_ours(path: Path, limit: int, threshold: float) -> dict[str, object]:
-    dedup = DropNearDuplicates(threshold=threshold)
+def run_ours(path: Path, limit: int, threshold: float, index: str) -> dict[str, object]:
+    dedup = DropNearDuplicates(threshold=threshold, index=index)
     docs = (Document(r["id"], r["text"], meta={"site": r["site"]}) for r in read(path, limit))
     start = time.perf_counter()
     clusters = dedup.observe(docs)
@@ -97,7 +104,7 @@ def run_ours(path: Path, limit: int, threshold: float) -> dict[str, object]:
     }
 
 
-def run_baseline(path: Path, limit: int, threshold: float) -> dict[str, object]:
+def run_baseline(path: Path, limit: int, threshold: float, index: str) -> dict[str, object]:
     from datasketch import MinHash, MinHashLSH
 
     start = time.perf_counter()
@@ -117,7 +124,7 @@ def run_baseline(path: Path, limit: int, threshold: float) -> dict[str, object]:
     return merged_unverified(ids, found, start)
 
 
-def run_rensa(path: Path, limit: int, threshold: float) -> dict[str, object]:
+def run_rensa(path: Path, limit: int, threshold: float, index: str) -> dict[str, object]:
     """rensa (Rust MinHash) through its bulk path: 5-gram token sets to sketches in one call,
     all inserted and queried at once, 16 bands, candidates merged unverified (rensa's LSH
     has no exact check). Reading and tokenising are timed, as for the others."""
@@ -171,9 +178,9 @@ def merged_unverified(
 ENGINES = {"ours": run_ours, "baseline": run_baseline, "rensa": run_rensa}
 
 
-def child(engine: str, path: Path, limit: int, threshold: float) -> None:
+def child(engine: str, path: Path, limit: int, threshold: float, index: str) -> None:
     start_mb = peak_rss_mb()
-    result = ENGINES[engine](path, limit, threshold)
+    result = ENGINES[engine](path, limit, threshold, index)
     # Before the accuracy check, which holds every text of the corpus.
     peak_mb = peak_rss_mb()
     docs = min(limit, sum(1 for _ in read(path, limit)))
@@ -206,18 +213,29 @@ def main() -> None:
         default=["baseline", "rensa", "ours"],
         help="engines to run (rensa holds ~45 KB per document: leave it out at 1M)",
     )
+    parser.add_argument(
+        "--index",
+        choices=DEDUP_INDEXES,
+        default="memory",
+        help="where cleankit keeps its band keys (disk: one band in memory at a time)",
+    )
+    parser.add_argument(
+        "--small", action="store_true", help="short documents (about 500 bytes), streamed"
+    )
     parser.add_argument("--child", choices=sorted(ENGINES), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    corpus = args.corpus or HERE / "out" / f"corpus-{args.docs}.jsonl"
+    name = f"corpus-small-{args.docs}.jsonl" if args.small else f"corpus-{args.docs}.jsonl"
+    corpus = args.corpus or HERE / "out" / name
     if args.child:
         child(
             args.child,
             corpus,
             args.baseline_docs if args.child == "baseline" else args.docs,
             args.threshold,
+            args.index,
         )
         return
-    ensure_corpus(corpus, args.docs)
+    ensure_corpus(corpus, args.docs, small=args.small)
     reports = {}
     for engine in args.engines:
         out = subprocess.run(
@@ -234,6 +252,8 @@ def main() -> None:
                 str(args.threshold),
                 "--corpus",
                 str(corpus),
+                "--index",
+                args.index,
             ],
             check=True,
             capture_output=True,

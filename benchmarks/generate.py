@@ -15,7 +15,10 @@ from __future__ import annotations
 import argparse
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
+
+import numpy as np
 
 SYLLABLES = [
     "ba",
@@ -179,14 +182,70 @@ def generate(count: int, seed: int) -> list[dict[str, str]]:
     return [docs[i] for i in order]
 
 
-def ensure_corpus(path: Path, docs: int, seed: int = 7) -> None:
+#: Documents generated, and shuffled, together by :func:`generate_small`.
+_SMALL_BLOCK = 100_000
+
+
+def generate_small(count: int, seed: int) -> Iterator[dict[str, str]]:
+    """Short documents (40-90 words, one paragraph, about 500 bytes) with the clusters of
+    :func:`generate`, streamed: ten million of them would not fit in memory as a list.
+
+    The corpus is made in blocks of 100,000 documents, each shuffled on its own, so a copy
+    sits in the block of its original (a window of 100,000 documents, where :func:`generate`
+    shuffles the whole corpus); words are drawn in bulk with numpy.
+    """
+    rng = random.Random(seed)
+    draw = np.random.default_rng(seed)
+    words_of = make_vocabulary(rng, 20000)
+    vocabulary = np.array(words_of)
+    skeleton = vocabulary[draw.integers(0, vocabulary.size, 60)]
+    made = 0
+    while made < count:
+        block: list[dict[str, str]] = []
+        size = min(_SMALL_BLOCK, count - made)
+        while len(block) < size:
+            doc_id = f"doc{made + len(block):08d}"
+            roll = rng.random()
+            if roll < 0.05:
+                # template: half of one skeleton plus fresh words (Jaccard to others < 0.5)
+                picked = rng.sample(range(60), 30)
+                fresh = vocabulary[draw.integers(0, vocabulary.size, 30)]
+                text = _small_text([*skeleton[picked], *fresh])
+                block.append({"id": doc_id, "text": text, "site": "template.example"})
+                block[-1]["cluster"] = doc_id
+                continue
+            words = list(vocabulary[draw.integers(0, vocabulary.size, rng.randint(40, 90))])
+            site = f"site{rng.randint(1, 200)}.example"
+            block.append({"id": doc_id, "text": _small_text(words), "site": site})
+            block[-1]["cluster"] = doc_id
+            if roll < 0.25:
+                for _ in range(rng.randint(1, 3)):
+                    if len(block) >= size:
+                        break
+                    copy_id = f"doc{made + len(block):08d}"
+                    text = "\n\n".join(syndicate(rng, [_small_text(words)], words_of))
+                    site = f"site{rng.randint(1, 200)}.example"
+                    block.append({"id": copy_id, "text": text, "site": site, "cluster": doc_id})
+        rng.shuffle(block)
+        yield from block
+        made += len(block)
+
+
+def _small_text(words: list[str]) -> str:
+    """Words as sentences of about twelve: capitalised, each ending in a full stop."""
+    sentences = [words[i : i + 12] for i in range(0, len(words), 12)]
+    return " ".join(" ".join(s).capitalize() + "." for s in sentences)
+
+
+def ensure_corpus(path: Path, docs: int, seed: int = 7, *, small: bool = False) -> None:
     """Write the corpus to ``path`` unless it is already there (benchmarks share it)."""
     if path.is_file():
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")  # an interrupted run leaves no short corpus
+    made = generate_small(docs, seed) if small else generate(docs, seed)
     with partial.open("w", encoding="utf-8") as handle:
-        for doc in generate(docs, seed):
+        for doc in made:
             handle.write(json.dumps(doc) + "\n")
     partial.replace(path)
 
@@ -196,9 +255,10 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("-o", "--out", type=Path, default=Path("benchmarks/out/corpus.jsonl"))
+    parser.add_argument("--small", action="store_true", help="short documents, streamed")
     args = parser.parse_args()
     args.out.unlink(missing_ok=True)
-    ensure_corpus(args.out, args.docs, args.seed)
+    ensure_corpus(args.out, args.docs, args.seed, small=args.small)
     print(f"wrote {args.docs} documents to {args.out}")
 
 

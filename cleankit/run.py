@@ -32,7 +32,7 @@ from cleankit.filters.rules import load_rules
 from cleankit.filters.site_boilerplate import DropSiteBoilerplate, SiteIndex
 from cleankit.filters.strip_rules import RuleSet, StripRules
 from cleankit.io.capacity import check_memory
-from cleankit.io.corpus import Corpus
+from cleankit.io.corpus import Corpus, reiterable
 from cleankit.io.files import ParquetParts
 from cleankit.io.manifest import SCHEMA, manifest_row, now
 from cleankit.io.outputs import OutputFolder, file_sha256, os_problem
@@ -47,11 +47,14 @@ def default_chain(
     site_prior: SiteIndex | None = None,
     corpus_level: bool = True,
     skip: Sequence[str] = (),
+    dedup_index: str = "memory",
 ) -> Chain:
     """The standard recipe: repair, strip rules, drop repeats, then (optionally) dedup the corpus.
 
     ``corpus_level=False`` leaves out the two corpus observers, for cleaning single texts;
-    ``skip`` leaves out the named steps (see :data:`cleankit.settings.STEPS`).
+    ``skip`` leaves out the named steps (see :data:`cleankit.settings.STEPS`); ``dedup_index``
+    is where document dedup keeps its band keys (:data:`~cleankit.filters.dedup_index.INDEXES`;
+    the results are the same).
     """
     skipped = set(check_skip(skip))
     settings = settings or Settings()
@@ -94,6 +97,7 @@ def default_chain(
                 rows=settings.lsh_rows,
                 keep=settings.keep,
                 source_priority=settings.source_priority,
+                index=dedup_index,
             )
         )
         steps.append(DropSiteBoilerplate(min_docs=settings.site_min_docs, prior=site_prior))
@@ -183,6 +187,7 @@ def clean_corpus(
     on_pass: Callable[[str], None] | None = None,
     memory_check: bool = True,
     skip: Sequence[str] = (),
+    dedup_index: str = "memory",
 ) -> RunSummary:
     """Clean a corpus into ``out_dir/documents.<format>`` and ``out_dir/manifest.parquet``.
 
@@ -199,7 +204,9 @@ def clean_corpus(
     :func:`~cleankit.engines.local.run_chain`; the last is "write manifest") and ``progress``
     is called once per record of every pass. ``workers`` processes run the per-document filters; ``engine="ray"`` runs the chain
     on a Ray cluster (``ray_address``, or a local one). Neither changes the results.
-    ``memory_check`` refuses a corpus whose dedup index would not fit (see :func:`check_memory`).
+    ``memory_check`` refuses a corpus whose dedup index would not fit (see :func:`check_memory`);
+    ``dedup_index="disk"`` keeps document dedup's band keys in files, one band in memory at a
+    time (see :mod:`cleankit.filters.dedup_index`); neither changes the results.
     ``skip`` leaves steps of the default chain out (recorded in the options column);
     :data:`~cleankit.settings.DEDUP_ONLY_SKIP` runs document dedup alone.
 
@@ -214,14 +221,16 @@ def clean_corpus(
     out = Path(out_dir)
     extra: dict[str, Any] = {"skip": list(skip)} if skip else {}
     if chain is None:
-        chain = default_chain(settings, rules, site_prior=site_index, skip=skip)
+        chain = default_chain(
+            settings, rules, site_prior=site_index, skip=skip, dedup_index=dedup_index
+        )
     else:
         extra["chain"] = [step.name for step in chain.filters]
     if isinstance(corpus, Corpus):
         extra.update(text_key=corpus.text_key, id_key=corpus.id_key)
         inputs = "\0".join(str(p) for p in corpus.paths)
     else:
-        corpus = _reiterable(corpus)
+        corpus = reiterable(corpus)
         inputs = "\0".join(doc.id for doc in corpus)
     layout = OutputLayout(output_format, compression, shard_size)
     options = run_options(settings, rules, **layout.options(), **extra)
@@ -243,9 +252,9 @@ def clean_corpus(
     if isinstance(corpus, Corpus):
         _check_output_paths(corpus, out, summary, save_site_index)
         if memory_check:
-            check_memory(corpus.estimate_records(), settings)
+            check_memory(corpus.estimate_records(), settings, dedup_index=dedup_index)
     elif memory_check:
-        check_memory(len(corpus), settings)
+        check_memory(len(corpus), settings, dedup_index=dedup_index)
     if engine not in ("local", "ray"):
         raise ValueError(f"unknown engine {engine!r}; expected local or ray")
     states: dict[str, Any] = {}
@@ -295,19 +304,6 @@ def clean_corpus(
         )
         write_site_index(index, save_site_index)
     return summary
-
-
-def _reiterable(docs: Iterable[Document]) -> Sequence[Document]:
-    """Documents that can be read twice (observers read the corpus, then judge it): a list or
-    tuple as it is, anything else held in a list. Only documents: a typo'd argument (a path
-    string) is refused here, not deep in a filter."""
-    held = docs if isinstance(docs, list | tuple) else list(docs)
-    for item in held:
-        if not isinstance(item, Document):
-            raise TypeError(
-                f"clean_corpus takes a Corpus (read_documents) or Documents, not {type(item).__name__}"
-            )
-    return held
 
 
 def _write_run(

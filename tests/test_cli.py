@@ -249,6 +249,26 @@ def test_dedup_only_drops_copies_and_leaves_texts_as_read(
     assert verified.exit_code == 0, verified.output
 
 
+def test_band_keys_on_disk_write_the_same_documents_and_manifest(
+    write_jsonl: Callable[..., Path], tmp_path: Path
+) -> None:
+    other = "Harga cabai naik tajam di pasar induk sejak pekan lalu karena panen gagal di sentra produksi."
+    path = write_jsonl(
+        [{"id": f"d{i}", "text": STORY if i % 3 else other + f" Edisi {i}."} for i in range(12)]
+    )
+    outputs = {}
+    for index in ("memory", "disk"):
+        out = tmp_path / index
+        result = run("clean", path, "-o", out, "--dedup-index", index, "-q")
+        assert result.exit_code == 0, result.output
+        manifest = pl.read_parquet(out / "manifest.parquet").drop("started_at")
+        outputs[index] = ((out / "documents.jsonl").read_bytes(), manifest)
+    assert outputs["disk"][0] == outputs["memory"][0]
+    assert outputs["disk"][1].equals(outputs["memory"][1])  # options too: not a setting
+    # one of the 8 copies of STORY and one of the 4 editions of the other text stay
+    assert outputs["memory"][1].get_column("status").to_list().count("duplicate") == 10
+
+
 def test_skip_leaves_one_step_out_and_quiet_prints_nothing(
     write_jsonl: Callable[..., Path], tmp_path: Path
 ) -> None:
@@ -268,9 +288,9 @@ def test_an_unknown_step_to_skip_is_a_usage_error(tmp_path: Path) -> None:
 
 
 def test_progress_lines_say_documents_and_rate() -> None:
-    from cleankit.cli.clean import _ProgressLines
+    from cleankit.cli.progress import ProgressLines
 
-    lines = _ProgressLines("cleaning", every=0.0)
+    lines = ProgressLines("cleaning", every=0.0)
     runner = CliRunner()
     with runner.isolation() as (_, _, err):
         lines.start_pass("clean")

@@ -12,6 +12,8 @@ import pytest
 from cleankit.core.chain import Chain, Observer
 from cleankit.core.document import Document, restore
 from cleankit.engines.local import run_chain
+from cleankit.filters import dedup_index
+from cleankit.filters.dedup_index import INDEXES, SpillIndex
 from cleankit.filters.minhash import (
     EMPTY_SLOT,
     jaccard,
@@ -357,6 +359,40 @@ def test_site_index_is_saved_and_reused(tmp_path: Path) -> None:
     assert all(r.current and "WhatsApp" not in r.current.text for r in records)
 
 
+def site_pairs(observer: DropSiteBoilerplate) -> list[tuple[object, object]]:
+    """map's pairs over a few sites whose documents share footers of different reach."""
+    rng = random.Random(3)
+    numbers = ["satu", "dua", "tiga", "empat", "lima", "enam"]  # digits are masked in digests
+    footers = [f"Ikuti kanal berita {n} kami setiap hari di aplikasi." for n in numbers]
+    docs = []
+    for i in range(60):
+        site = f"situs{i % 3}.id"
+        body = " ".join(rng.choice(["hujan", "pasar", "jalan", "warga", "kota"]) for _ in range(9))
+        shared = [f"{footer} ({i})" for footer in footers[: 1 + i % 6]]  # one digest, own text
+        docs.append(Document(f"d{i}", "\n\n".join([body, *shared]), meta={"site": site}))
+    numbered = list(enumerate(docs))
+    return [pair for start in range(0, 60, 7) for pair in observer.map(numbered[start : start + 7])]
+
+
+@pytest.mark.parametrize("with_prior", [False, True])
+def test_the_compact_site_count_gives_the_index_of_merge_and_finish(with_prior: bool) -> None:
+    prior = None
+    if with_prior:
+        earlier = DropSiteBoilerplate(min_docs=5)
+        prior = earlier.reduce(site_pairs(earlier)[:40])
+        prior = SiteIndex(
+            {**prior.counts, ("situs9.id", 77): 3},  # a prior digest this corpus lacks
+            {**prior.examples, ("situs9.id", 77): "Teks lama."},
+        )
+    observer = DropSiteBoilerplate(min_docs=5, prior=prior)
+    pairs = site_pairs(observer)
+    compact, grouped = observer.reduce(pairs), Observer.reduce(observer, pairs)
+    assert compact == grouped
+    assert list(compact.counts) == list(grouped.counts)  # the same order, for saved indexes
+    assert len(compact.counts) >= 6
+    assert compact.examples
+
+
 def test_a_file_that_is_not_a_site_index_is_refused(tmp_path: Path) -> None:
     from cleankit.core.errors import InputError
 
@@ -519,14 +555,43 @@ def test_one_permutation_and_datasketch_sketches_give_the_same_clusters() -> Non
     assert len(fast.duplicate_of) > 20  # the corpus has copies to find
 
 
+@pytest.mark.parametrize("index", INDEXES)
 @pytest.mark.parametrize("keep", ["first", "longest"])
-def test_the_compact_index_gives_the_clusters_of_merge_and_finish(keep: str) -> None:
-    dedup = DropNearDuplicates(keep=keep, bands=32, rows=4)
+def test_the_compact_index_gives_the_clusters_of_merge_and_finish(keep: str, index: str) -> None:
+    dedup = DropNearDuplicates(keep=keep, bands=32, rows=4, index=index)
     docs = list(enumerate(generated_corpus(seed=11)))
     pairs = [
         pair for start in range(0, len(docs), 50) for pair in dedup.map(docs[start : start + 50])
     ]
     assert dedup.reduce(pairs) == Observer.reduce(dedup, pairs)
+
+
+def test_band_keys_on_disk_give_the_pairs_and_clusters_of_band_keys_in_memory(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(dedup_index, "_FLUSH_DOCS", 7)  # many flushes, one partly filled
+    docs = generated_corpus(seed=5)
+    in_memory = DropNearDuplicates().observe(docs, batch_size=16)
+    on_disk = DropNearDuplicates(index="disk").observe(docs, batch_size=16)
+    assert on_disk == in_memory
+    assert in_memory.verified > 20
+    assert in_memory.candidates > in_memory.verified
+
+
+def test_the_spill_index_reads_back_what_it_was_given_and_refuses_disorder(
+    tmp_path: Path,
+) -> None:
+    shingles = np.array([3, 9, 40], dtype=np.uint32)
+    with SpillIndex(tmp_path, bands=2, on_disk=True) as index:
+        index.add(4, "dokumen-é", (-12, 4), shingles, [11, 12])
+        index.add(9, "d2", (-3, 9), np.empty(0, dtype=np.uint32), [11, 13])
+        with pytest.raises(ValueError, match="seq 9 after 9"):
+            index.add(9, "d3", (0, 9), shingles, [1, 2])
+        doc_id, rank, read = index.member(0)
+        assert (doc_id, rank, read.tolist()) == ("dokumen-é", (-12, 4), [3, 9, 40])
+        assert index.shingles(1).size == 0
+        assert index.member(1)[:2] == ("d2", (-3, 9))
+        assert index.pairs(window=4).tolist() == [[0, 1]]  # band 0 shares key 11
 
 
 def test_a_bucket_of_copies_is_paired_in_a_window_not_all_with_all() -> None:
@@ -543,6 +608,8 @@ def test_an_unknown_sketch_or_a_window_under_one_is_refused() -> None:
         DropNearDuplicates(sketch="simhash")
     with pytest.raises(ValueError, match="window must be at least 1"):
         DropNearDuplicates(window=0)
+    with pytest.raises(ValueError, match="index must be one of memory, disk"):
+        DropNearDuplicates(index="ssd")
 
 
 def test_one_permutation_slots_agree_about_as_often_as_the_sets_overlap() -> None:

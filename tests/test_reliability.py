@@ -241,3 +241,15 @@ def test_a_corpus_too_large_for_memory_is_refused_before_any_work(tmp_path: Path
         documents.estimate_records(), Settings(dedup=False), available=small
     )  # no index, no limit
     check_memory(documents.estimate_records(), Settings(), available=1 << 40)
+
+
+def test_band_keys_on_disk_let_a_larger_corpus_pass_the_memory_check() -> None:
+    from cleankit.core.errors import CapacityError
+    from cleankit.io.capacity import BASE_BYTES, DEDUP_BYTES_PER_DOCUMENT, check_memory
+
+    records = 10_000_000
+    # Room for everything but the band keys of all 25 bands: enough for the disk index only.
+    room = BASE_BYTES + records * (DEDUP_BYTES_PER_DOCUMENT - 8 * 24)
+    with pytest.raises(CapacityError, match="--dedup-index disk"):
+        check_memory(records, Settings(), available=room)
+    check_memory(records, Settings(), available=room, dedup_index="disk")

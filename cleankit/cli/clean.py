@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,9 +11,17 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from cleankit.cli.app import _friendly, _options, main
+from cleankit.cli.progress import ProgressBars, ProgressLines
 from cleankit.core.chain import Record
 from cleankit.core.provenance import STATUSES
-from cleankit.core.settings import DEDUP_ONLY_SKIP, KEEP_POLICIES, STEPS, Settings, load_settings
+from cleankit.core.settings import (
+    DEDUP_INDEXES,
+    DEDUP_ONLY_SKIP,
+    KEEP_POLICIES,
+    STEPS,
+    Settings,
+    load_settings,
+)
 
 if TYPE_CHECKING:
     from cleankit.audit.summary import RunSummary  # polars: loaded only when a run starts
@@ -128,6 +135,14 @@ _run_options = _options(
         help="Processes for the per-document filters.",
     ),
     click.option(
+        "--dedup-index",
+        type=click.Choice(DEDUP_INDEXES),
+        default="memory",
+        show_default=True,
+        help="Where document dedup keeps its band keys: in memory, or on disk (one band in "
+        "memory at a time, in TMPDIR) for corpora whose keys would not fit.",
+    ),
+    click.option(
         "--skip-memory-check",
         is_flag=True,
         help="Run even when the dedup index is estimated not to fit in memory.",
@@ -207,6 +222,7 @@ def clean(
     text_key: str,
     id_key: str,
     workers: int,
+    dedup_index: str,
     skip_memory_check: bool,
     quiet: bool,
     verbose: bool,
@@ -258,12 +274,13 @@ def clean(
         "engine": engine,
         "ray_address": ray_address,
         "memory_check": not skip_memory_check,
+        "dedup_index": dedup_index,
         "skip": tuple(dict.fromkeys(skip)),
         "on_record": _report_errors,
     }
     label = "deduplicating" if options["skip"] == DEDUP_ONLY_SKIP else "cleaning"
     if sys.stderr.isatty() and not quiet:
-        bars = _ProgressBars(label, corpus.estimate_records())
+        bars = ProgressBars(label, corpus.estimate_records())
         try:
             summary = clean_corpus(
                 corpus, out_dir, progress=bars, on_pass=bars.start_pass, **options
@@ -271,7 +288,7 @@ def clean(
         finally:
             bars.close()
     elif verbose and not quiet:
-        lines = _ProgressLines(label)
+        lines = ProgressLines(label)
         summary = clean_corpus(corpus, out_dir, progress=lines, on_pass=lines.start_pass, **options)
     else:
         summary = clean_corpus(corpus, out_dir, **options)
@@ -295,70 +312,6 @@ def dedup(ctx: click.Context, /, **options: Any) -> None:
     written as read, and the manifest is the one `clean` writes (cluster, kept copy, similarity).
     """
     ctx.invoke(clean, skip=DEDUP_ONLY_SKIP, **options)
-
-
-class _ProgressLines:
-    """Progress for a log rather than a terminal: a line when each pass over the corpus starts
-    (clean, index an observer, apply its verdict, write the manifest), then one at most every
-    ``every`` seconds with the pass, the documents done and the rate, so a piped run is never
-    silent for minutes and a reader sees which pass is slow."""
-
-    def __init__(self, label: str, every: float = 10.0) -> None:
-        self.label = label
-        self.every = every
-        self.pass_name = ""
-        self._restart()
-
-    def _restart(self) -> None:
-        self.done = 0
-        self.started = self.last = time.monotonic()
-
-    def start_pass(self, name: str) -> None:
-        self.pass_name = name
-        self._restart()
-        click.echo(f"{self.label}: {name}", err=True)
-
-    def __call__(self) -> None:
-        self.done += 1
-        moment = time.monotonic()
-        if moment - self.last >= self.every:
-            self.last = moment
-            rate = self.done / max(moment - self.started, 1e-9)
-            where = f"{self.label}, {self.pass_name}" if self.pass_name else self.label
-            click.echo(f"{where}: {self.done} documents, {rate:,.0f} docs/s", err=True)
-
-
-class _ProgressBars:
-    """Progress on a terminal: one bar per pass over the corpus, labelled with the pass, with
-    the documents done and the rate."""
-
-    def __init__(self, label: str, length: int) -> None:
-        self.label = label
-        self.length = length
-        self.bar: Any = None
-        self.started = time.monotonic()
-
-    def start_pass(self, name: str) -> None:
-        self.close()
-        self.started = time.monotonic()
-        self.bar = click.progressbar(
-            length=self.length,
-            label=f"{self.label}: {name}",
-            file=sys.stderr,
-            show_pos=True,
-            item_show_func=lambda rate: rate,
-        )
-        self.bar.__enter__()
-
-    def __call__(self) -> None:
-        if self.bar is not None:
-            rate = (self.bar.pos + 1) / max(time.monotonic() - self.started, 1e-9)
-            self.bar.update(1, f"{rate:,.0f} docs/s")
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.__exit__(None, None, None)
-            self.bar = None
 
 
 def _report_errors(record: Record) -> None:

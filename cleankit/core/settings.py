@@ -36,6 +36,10 @@ class Keep(StrEnum):
 
 KEEP_POLICIES = tuple(policy.value for policy in Keep)
 
+#: Where document dedup keeps its band keys in one process: one array in memory, or one file
+#: per band on disk (:mod:`cleankit.filters.dedup_index`). Not a setting: results are the same.
+DEDUP_INDEXES = ("memory", "disk")
+
 
 #: The steps of the default chain (``cleankit.pipeline.default_chain``), in order: the names
 #: ``skip`` accepts. Kept here, not in the pipeline, so the CLI lists them without loading it.

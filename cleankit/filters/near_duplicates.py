@@ -11,28 +11,28 @@ templates whose signatures happen to collide in one band do not chain into one c
 The three phases of :class:`~cleankit.core.chain.Observer` are: sign and band (map), verify
 each bucket's pairs (merge), join clusters and choose keepers (finish); the Ray engine runs
 them. In one process (:meth:`DropNearDuplicates.reduce`, the local engine's and
-:meth:`~cleankit.core.chain.Observer.observe`'s way) the index is compact instead: band keys in
-one numpy array, buckets found by sorting each band's keys, shingles spilled to a temporary
-file and read back only for the pairs that need verifying, which holds a few hundred bytes
-per document in memory.
+:meth:`~cleankit.core.chain.Observer.observe`'s way) the index is compact instead
+(:mod:`cleankit.filters.dedup_index`): band keys in one numpy array or in one file per band,
+buckets found by sorting each band's keys, each document's shingles, id and rank spilled to a
+temporary file and read back only for the pairs that need them.
 """
 
 from __future__ import annotations
 
-import array
 import datetime as dt
 import email.utils
 import tempfile
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, NamedTuple
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 
 from cleankit.core.chain import Observer
 from cleankit.core.document import Document, Outcome, drop
 from cleankit.core.settings import KEEP_POLICIES, Keep
+from cleankit.filters.dedup_index import INDEXES, SpillIndex
 from cleankit.filters.minhash import (
     Hashes,
     Sketch,
@@ -45,7 +45,7 @@ from cleankit.filters.minhash import (
 )
 from cleankit.filters.sites import site_of
 
-__all__ = ["SKETCHES", "Clusters", "DropNearDuplicates", "instant"]
+__all__ = ["INDEXES", "SKETCHES", "Clusters", "DropNearDuplicates", "instant"]
 
 #: How signatures are computed: one-permutation hashing in numpy (the default, one pass over a
 #: batch's shingles), or datasketch's MinHash with one hash per permutation (the reference).
@@ -114,7 +114,9 @@ class DropNearDuplicates(Observer[Clusters]):
     document's site or source in ``source_priority``). Ties fall back to input order. ``keep``
     is checked when the filter is built: an unknown policy is a ValueError naming the choices.
     ``sketch`` picks how signatures are computed (:data:`SKETCHES`); ``window`` is how many
-    following members of a bucket each member is compared with.
+    following members of a bucket each member is compared with; ``index`` is where one
+    process keeps the band keys while it looks for buckets (:data:`INDEXES`: ``"disk"``
+    holds one band in memory at a time, for corpora whose keys would not fit).
     """
 
     threshold: float = 0.8
@@ -127,6 +129,7 @@ class DropNearDuplicates(Observer[Clusters]):
     source_priority: tuple[str, ...] = ()
     sketch: str = "one-permutation"
     window: int = 4
+    index: str = "memory"
     name: str = "drop-near-duplicates"
 
     def __post_init__(self) -> None:
@@ -144,6 +147,8 @@ class DropNearDuplicates(Observer[Clusters]):
             raise ValueError(f"sketch must be one of {', '.join(SKETCHES)}, not {self.sketch!r}")
         if self.window < 1:
             raise ValueError(f"window must be at least 1, not {self.window}")
+        if self.index not in INDEXES:
+            raise ValueError(f"index must be one of {', '.join(INDEXES)}, not {self.index!r}")
 
     def map(self, batch: Sequence[tuple[int, Document]]) -> Iterator[tuple[Hashable, _Member]]:
         """Sign the batch and put each document in one bucket per band; a document without
@@ -193,24 +198,24 @@ class DropNearDuplicates(Observer[Clusters]):
                 edges.add((a.seq, b.seq))
         return _clusters(
             edges,
-            doc_id=lambda seq: members[seq].doc_id,
-            rank=lambda seq: members[seq].rank,
-            shingles=lambda seq: members[seq].shingles,
+            member=lambda seq: (members[seq].doc_id, members[seq].rank, members[seq].shingles),
             candidates=len(candidates),
         )
 
     def reduce(self, pairs: Iterable[tuple[Hashable, Any]]) -> Clusters:
-        """The state from :meth:`map`'s pairs, in input order, with a compact index (see the
-        module's docstring); the clusters are those of :meth:`merge` and :meth:`finish`."""
-        with tempfile.TemporaryFile() as spill:
-            index = _Index(spill, keep_ranks=self.keep is not Keep.FIRST)
+        """The state from :meth:`map`'s pairs, in input order, with a compact index (see
+        :mod:`cleankit.filters.dedup_index`); the clusters are those of :meth:`merge` and
+        :meth:`finish`."""
+        with (
+            tempfile.TemporaryDirectory(prefix="cleankit-dedup-") as folder,
+            SpillIndex(Path(folder), bands=self.bands, on_disk=self.index == "disk") as index,
+        ):
             last = None
             for _, member in pairs:
                 if member.seq != last:  # a member comes once per band, its bands together
-                    index.add(member)
+                    index.add(member.seq, member.doc_id, member.rank, member.shingles, member.bands)
                     last = member.seq
-            keys = index.band_keys(self.bands)
-            found = _window_pairs(keys, self.window)
+            found = index.pairs(self.window)
             # Rows stand for seqs here: rows follow input order, so clusters, roots and
             # keepers come out as they would by seq.
             edges = [
@@ -218,13 +223,7 @@ class DropNearDuplicates(Observer[Clusters]):
                 for i, j in found.tolist()
                 if jaccard(index.shingles(i), index.shingles(j)) >= self.threshold
             ]
-            return _clusters(
-                edges,
-                doc_id=index.ids.__getitem__,
-                rank=index.rank,
-                shingles=index.shingles,
-                candidates=len(found),
-            )
+            return _clusters(edges, member=index.member, candidates=len(found))
 
     def _rank(self, doc: Document, seq: int) -> tuple[Any, ...]:
         match self.keep:
@@ -262,76 +261,16 @@ class DropNearDuplicates(Observer[Clusters]):
         )
 
 
-class _Index:
-    """Signed documents held compactly for :meth:`DropNearDuplicates.reduce`: ids, seqs and
-    band keys in arrays, shingles in a spill file read back one set at a time."""
-
-    def __init__(self, spill: IO[bytes], *, keep_ranks: bool) -> None:
-        self.spill = spill
-        self.seqs = array.array("q")
-        self.ids: list[str] = []
-        self._offsets = array.array("q")
-        self._lengths = array.array("q")
-        self._keys = array.array("Q")
-        self._ranks: list[tuple[Any, ...]] | None = [] if keep_ranks else None
-
-    def add(self, member: _Member) -> None:
-        """Take a member (once); members come in input order, each in the next row."""
-        if self.seqs and member.seq <= self.seqs[-1]:
-            raise ValueError(f"pairs out of input order: seq {member.seq} after {self.seqs[-1]}")
-        self.seqs.append(member.seq)
-        self.ids.append(member.doc_id)
-        self._offsets.append(self.spill.tell())
-        self._lengths.append(member.shingles.size)
-        self.spill.write(member.shingles.tobytes())
-        self._keys.extend(member.bands)
-        if self._ranks is not None:
-            self._ranks.append(member.rank)
-
-    def band_keys(self, bands: int) -> Sketch:
-        """Every member's band keys, one row each."""
-        return np.frombuffer(self._keys, dtype=np.uint64).reshape(-1, bands)
-
-    def shingles(self, row: int) -> Hashes:
-        """The shingles of the member in ``row``, read back from the spill file."""
-        self.spill.seek(self._offsets[row])
-        data = self.spill.read(self._lengths[row] * 4)
-        return np.frombuffer(data, dtype=np.uint32)
-
-    def rank(self, row: int) -> tuple[Any, ...]:
-        """The member's rank (input order unless ranks were kept)."""
-        return self._ranks[row] if self._ranks is not None else (self.seqs[row],)
-
-
-def _window_pairs(keys: Sketch, window: int) -> npt.NDArray[np.int64]:
-    """Distinct ``(i, j)`` row pairs, ``i < j``, that stand within ``window`` places of each
-    other in some band's bucket (rows of equal key, in row order), sorted."""
-    count = keys.shape[0]
-    found: list[npt.NDArray[np.int64]] = []
-    for band in range(keys.shape[1]):
-        order = np.argsort(keys[:, band], kind="stable")
-        ordered = keys[order, band]
-        for step in range(1, min(window, count - 1) + 1):
-            same = np.flatnonzero(ordered[step:] == ordered[:-step])
-            if same.size:
-                found.append(order[same] * count + order[same + step])
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    unique = np.unique(np.concatenate(found))
-    return np.stack([unique // count, unique % count], axis=1)
-
-
 def _clusters(
     edges: Collection[tuple[int, int]],
     *,
-    doc_id: Callable[[int], str],
-    rank: Callable[[int], tuple[Any, ...]],
-    shingles: Callable[[int], Hashes],
+    member: Callable[[int], tuple[str, tuple[Any, ...], Hashes]],
     candidates: int,
 ) -> Clusters:
     """Clusters from verified pairs of seqs (or of anything that sorts as they do): the
     best-ranked document of each is kept, and every other member records its Jaccard
-    similarity to it."""
+    similarity to it. ``member`` gives a seq's id, rank and shingles; it is asked once for
+    each clustered seq (the spill index reads them back from a file)."""
     order = sorted({seq for edge in edges for seq in edge})
     position = {seq: index for index, seq in enumerate(order)}
     groups = UnionFind(len(order))
@@ -343,10 +282,12 @@ def _clusters(
     duplicate_of: dict[str, tuple[str, float]] = {}
     cluster_of: dict[str, str] = {}
     for group in clusters.values():
-        keeper = min(group, key=rank)
-        kept_id, kept_shingles = doc_id(keeper), shingles(keeper)
+        found = {seq: member(seq) for seq in group}
+        keeper = min(group, key=lambda seq: found[seq][1])
+        kept_id, _, kept_shingles = found[keeper]
         for seq in group:
-            cluster_of[doc_id(seq)] = kept_id
+            doc_id, _, shingles = found[seq]
+            cluster_of[doc_id] = kept_id
             if seq != keeper:
-                duplicate_of[doc_id(seq)] = (kept_id, jaccard(shingles(seq), kept_shingles))
+                duplicate_of[doc_id] = (kept_id, jaccard(shingles, kept_shingles))
     return Clusters(duplicate_of, cluster_of, candidates, len(edges))

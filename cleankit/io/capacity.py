@@ -11,9 +11,11 @@ from cleankit.core.settings import Settings
 __all__ = ["BASE_BYTES", "DEDUP_BYTES_PER_DOCUMENT", "available_memory", "check_memory"]
 
 
-#: Memory the dedup index takes per document, measured (benchmarks/README.md, "Memory"):
-#: 11.6 KiB per 2-4 KB news document between 10k and 40k documents; rounded up.
-DEDUP_BYTES_PER_DOCUMENT = 12 * 1024
+#: Memory a run holds per document, from what it keeps (benchmarks/README.md): the dedup index
+#: 493 bytes (measured from 100k to 1M documents; 8 of them a band key), the site boilerplate
+#: count 20 bytes a paragraph, the dedup verdicts about 250 bytes a clustered document; about
+#: 950 bytes for a 2-4 KB news document, rounded up. (It was 12 KiB before the compact index.)
+DEDUP_BYTES_PER_DOCUMENT = 1536
 #: What a run takes before its first document: the interpreter, polars, the rules.
 BASE_BYTES = 320 * 1024 * 1024
 
@@ -33,19 +35,29 @@ def available_memory() -> int | None:
         return None
 
 
-def check_memory(records: int, settings: Settings, *, available: int | None = None) -> None:
+def check_memory(
+    records: int,
+    settings: Settings,
+    *,
+    available: int | None = None,
+    dedup_index: str = "memory",
+) -> None:
     """Refuse, before any work, a corpus of about ``records`` records whose dedup index would
-    not fit in memory: an estimate beats the kernel's OOM killer an hour into the run."""
+    not fit in memory: an estimate beats the kernel's OOM killer an hour into the run.
+    ``dedup_index="disk"`` (band keys in files) needs less."""
     if not settings.dedup:
         return
     available = available if available is not None else available_memory()
     if available is None:
         return
-    needed = BASE_BYTES + records * DEDUP_BYTES_PER_DOCUMENT
+    per_document = DEDUP_BYTES_PER_DOCUMENT
+    if dedup_index == "disk":  # one band's keys in memory at a time, not all of them
+        per_document -= 8 * (settings.lsh_bands - 1)
+    needed = BASE_BYTES + records * per_document
     if needed > available:
         gib = 1024**3
         raise CapacityError(
             f"about {records} records need about {needed / gib:.1f} GiB for the dedup index "
             f"and this machine has {available / gib:.1f} GiB available; split the corpus, run "
-            "with --no-dedup, or pass --skip-memory-check to try anyway"
+            "with --no-dedup or --dedup-index disk, or pass --skip-memory-check to try anyway"
         )

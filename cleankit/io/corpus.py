@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import glob
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
@@ -269,3 +269,16 @@ def duplicate_id(doc_id: str, first_seen: str, path: str, line: int | None) -> D
     return DocumentError(
         f"duplicate id {doc_id!r} (first seen at {first_seen})", path=path, line=line
     )
+
+
+def reiterable(docs: Iterable[Document]) -> Sequence[Document]:
+    """Documents that can be read twice (observers read the corpus, then judge it): a list or
+    tuple as it is, anything else held in a list. Only documents: a typo'd argument (a path
+    string) is refused here, not deep in a filter."""
+    held = docs if isinstance(docs, list | tuple) else list(docs)
+    for item in held:
+        if not isinstance(item, Document):
+            raise TypeError(
+                f"clean_corpus takes a Corpus (read_documents) or Documents, not {type(item).__name__}"
+            )
+    return held
