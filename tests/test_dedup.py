@@ -582,7 +582,7 @@ def test_the_spill_index_reads_back_what_it_was_given_and_refuses_disorder(
     tmp_path: Path,
 ) -> None:
     shingles = np.array([3, 9, 40], dtype=np.uint32)
-    with SpillIndex(tmp_path, bands=2, on_disk=True) as index:
+    with SpillIndex(bands=2, on_disk=True, folder=str(tmp_path)) as index:
         index.add(4, "dokumen-é", (-12, 4), shingles, [11, 12])
         index.add(9, "d2", (-3, 9), np.empty(0, dtype=np.uint32), [11, 13])
         with pytest.raises(ValueError, match="seq 9 after 9"):
@@ -592,6 +592,7 @@ def test_the_spill_index_reads_back_what_it_was_given_and_refuses_disorder(
         assert index.shingles(1).size == 0
         assert index.member(1)[:2] == ("d2", (-3, 9))
         assert index.pairs(window=4).tolist() == [[0, 1]]  # band 0 shares key 11
+        assert list(tmp_path.iterdir()) == []  # no file has a name: a killed run leaves none
 
 
 def test_a_bucket_of_copies_is_paired_in_a_window_not_all_with_all() -> None:

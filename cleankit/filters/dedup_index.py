@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import array
 import pickle
+import tempfile
 from collections.abc import Iterator
-from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
@@ -35,16 +35,19 @@ _LENGTH = 4  # bytes of a record's shingle count
 
 
 class SpillIndex:
-    """Signed documents in input order, one row each: records spilled to ``folder``, band
-    keys in memory or in per-band files (see the module's docstring)."""
+    """Signed documents in input order, one row each: records spilled to a temporary file in
+    ``folder`` (the system's by default), band keys in memory or in per-band files (see the
+    module's docstring). Close it (``with``) to free them."""
 
-    def __init__(self, folder: Path, *, bands: int, on_disk: bool) -> None:
+    def __init__(self, *, bands: int, on_disk: bool, folder: str | None = None) -> None:
         self.bands = bands
-        self._records: IO[bytes] = (folder / "records").open("w+b")
+        # Files without a name (unlinked at once), so that even a killed run leaves none behind.
+        self._records: IO[bytes] = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed in __exit__
         self._ends = array.array("q", [0])  # row r's record is bytes ends[r]:ends[r + 1]
         self._keys = array.array("Q")
         self._band_files: list[IO[bytes]] = [
-            (folder / f"band-{band:03d}").open("w+b") for band in range(bands) if on_disk
+            tempfile.TemporaryFile(dir=folder)  # noqa: SIM115 - closed in __exit__
+            for _ in range(bands if on_disk else 0)
         ]
         self._last_seq: int | None = None
 

@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
-import tempfile
 from collections.abc import Callable, Collection, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -206,10 +204,7 @@ class DropNearDuplicates(Observer[Clusters]):
         """The state from :meth:`map`'s pairs, in input order, with a compact index (see
         :mod:`cleankit.filters.dedup_index`); the clusters are those of :meth:`merge` and
         :meth:`finish`."""
-        with (
-            tempfile.TemporaryDirectory(prefix="cleankit-dedup-") as folder,
-            SpillIndex(Path(folder), bands=self.bands, on_disk=self.index == "disk") as index,
-        ):
+        with SpillIndex(bands=self.bands, on_disk=self.index == "disk") as index:
             last = None
             for _, member in pairs:
                 if member.seq != last:  # a member comes once per band, its bands together
