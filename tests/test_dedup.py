@@ -16,6 +16,7 @@ from cleankit.filters import dedup_index
 from cleankit.filters.dedup_index import INDEXES, SpillIndex
 from cleankit.filters.minhash import (
     EMPTY_SLOT,
+    UnionFind,
     jaccard,
     one_permutation_signatures,
     shingle_hashes,
@@ -593,6 +594,21 @@ def test_the_spill_index_reads_back_what_it_was_given_and_refuses_disorder(
         assert index.member(1)[:2] == ("d2", (-3, 9))
         assert index.pairs(window=4).tolist() == [[0, 1]]  # band 0 shares key 11
         assert list(tmp_path.iterdir()) == []  # no file has a name: a killed run leaves none
+
+
+def test_components_in_arrays_agree_with_a_union_find() -> None:
+    from cleankit.filters.near_duplicates import _components
+
+    rng = random.Random(9)
+    count = 400
+    edges = [(rng.randrange(count), rng.randrange(count)) for _ in range(250)]
+    edges += [(i, i + 1) for i in range(300, 360)]  # a long chain: many rounds of hooking
+    edges += [(399, 0), (398, 399)]  # the largest nodes joined to the smallest
+    groups = UnionFind(count)
+    for a, b in edges:
+        groups.union(a, b)
+    roots = _components(count, np.array([a for a, _ in edges]), np.array([b for _, b in edges]))
+    assert roots.tolist() == [groups.find(i) for i in range(count)]
 
 
 def test_a_bucket_of_copies_is_paired_in_a_window_not_all_with_all() -> None:
