@@ -67,6 +67,31 @@ def test_a_title_case_headline_ending_in_a_question_is_no_lead() -> None:
     assert outcome.doc.text == f"{title}\n\n{LEAD}\n\n{BODY}"
 
 
+def test_headlines_below_the_furniture_under_the_story_go_and_a_closing_line_stays() -> None:
+    ticker = (  # a ticker's headlines run together: long, every word capitalised
+        "JEMBATAN BARU DI HULU SUNGAI DIBUKA UNTUK WARGA DUA DESA SETELAH LIMA TAHUN MENUNGGU   "
+        "HARGA CABAI DI PASAR INDUK TURUN UNTUK PERTAMA KALINYA SEJAK MARET"
+    )
+    text = f"{LEAD}\n{BODY}\n{CLOSE}\nBERITA LAINNYA\n21:59\n{ticker}"
+    outcome = DropPageFurniture()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n{BODY}\n{CLOSE}\n"
+    assert outcome.edits[-1].why.startswith(
+        "page furniture after the article, below other furniture: "
+    )
+    # Right under the last paragraph, with no furniture between, the same line is kept (and a
+    # line that is not headline-like stays below furniture too: hard-wrapped prose looks so).
+    kept = f"{LEAD}\n{BODY}\n{CLOSE}\n{ticker}"
+    assert DropPageFurniture()(make_doc(kept)).edits == ()
+    wrapped = (
+        f"{LEAD}\n{BODY}\n{CLOSE}\nBERITA LAINNYA\n"
+        "saat rapat tahunan berlangsung di kota itu pekan lalu, misalnya, pertumbuhan"
+    )
+    left = DropPageFurniture()(make_doc(wrapped)).doc
+    assert left is not None
+    assert left.text.endswith("pertumbuhan")
+
+
 def test_a_media_path_left_under_the_article_goes() -> None:
     path = ":format(jpeg)/media-store/photos/5472/original/0038_1768.jpg?w=1200&ssl=1)"
     text = f"{LEAD}\n{BODY}\n{path}"

@@ -166,6 +166,10 @@ class DropPageFurniture:
                 continue  # above the lead a line of 5+ words may be the headline or a standfirst
             if where and kind in ("stamp", "menu", "address", "short", "symbols"):
                 why = f"page furniture {where}: {evidence}"
+            elif kind == "title" and i > last and _below_furniture(last, i, kinds):
+                # Below the story's end and below furniture, a line that reads like a headline
+                # heads nothing: a listing's or a ticker's headlines.
+                why = f"page furniture after the article, below other furniture: {evidence}"
             elif kind == "symbols":
                 why = f"a line without words: {evidence}"
             elif (
@@ -193,6 +197,14 @@ def _headline_index(
         if len(letter_words(found[i].text)) >= 4:
             return i
     return None
+
+
+def _below_furniture(last: int, i: int, kinds: Sequence[tuple[str, str]]) -> bool:
+    """Whether a line that is page furniture by shape stands between the last prose line and
+    line ``i``: the story has ended and the page's own lines have begun."""
+    return any(
+        k in ("stamp", "menu", "address", "short", "symbols") for k, _ in kinds[last + 1 : i]
+    )
 
 
 def _between_prose(i: int, kinds: Sequence[tuple[str, str]]) -> bool:
