@@ -11,9 +11,10 @@ import pytest
 
 from cleankit.core.chain import Chain, Observer
 from cleankit.core.document import Document, restore
+from cleankit.core.settings import DEDUP_INDEXES
 from cleankit.engines.local import run_chain
 from cleankit.filters import dedup_index
-from cleankit.filters.dedup_index import INDEXES, SpillIndex
+from cleankit.filters.dedup_index import SpillIndex
 from cleankit.filters.minhash import (
     EMPTY_SLOT,
     UnionFind,
@@ -556,7 +557,7 @@ def test_one_permutation_and_datasketch_sketches_give_the_same_clusters() -> Non
     assert len(fast.duplicate_of) > 20  # the corpus has copies to find
 
 
-@pytest.mark.parametrize("index", INDEXES)
+@pytest.mark.parametrize("index", DEDUP_INDEXES)
 @pytest.mark.parametrize("keep", ["first", "longest"])
 def test_the_compact_index_gives_the_clusters_of_merge_and_finish(keep: str, index: str) -> None:
     dedup = DropNearDuplicates(keep=keep, bands=32, rows=4, index=index)

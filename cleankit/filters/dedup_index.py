@@ -22,13 +22,10 @@ from typing import IO, Any
 import numpy as np
 import numpy.typing as npt
 
-from cleankit.core.settings import DEDUP_INDEXES
 from cleankit.filters.minhash import Hashes, Sketch
 
-__all__ = ["INDEXES", "SpillIndex", "window_pairs"]
+__all__ = ["SpillIndex", "window_pairs"]
 
-#: Where band keys wait for the buckets: one array in memory, or one file per band on disk.
-INDEXES = DEDUP_INDEXES
 #: Documents whose band keys are buffered before ``"disk"`` appends them to the band files.
 _FLUSH_DOCS = 1 << 16
 _LENGTH = 4  # bytes of a record's shingle count
@@ -102,22 +99,22 @@ class SpillIndex:
             handle.seek(0)
             yield np.fromfile(handle, dtype=np.uint64)
 
-    def _read(self, row: int) -> tuple[bytes, int]:
+    def _read(self, row: int) -> tuple[bytes, Hashes]:
+        """Row ``row``'s record, and the shingles at its start."""
         start, end = self._ends[row], self._ends[row + 1]
         self._records.seek(start)
         data = self._records.read(end - start)
-        return data, int.from_bytes(data[:_LENGTH], "little")
+        count = int.from_bytes(data[:_LENGTH], "little")
+        return data, np.frombuffer(data, dtype=np.uint32, count=count, offset=_LENGTH)
 
     def shingles(self, row: int) -> Hashes:
         """The shingles of the document in ``row``."""
-        data, count = self._read(row)
-        return np.frombuffer(data, dtype=np.uint32, count=count, offset=_LENGTH)
+        return self._read(row)[1]
 
     def member(self, row: int) -> tuple[str, tuple[Any, ...], Hashes]:
         """The id, rank and shingles of the document in ``row``, read back together."""
-        data, count = self._read(row)
-        shingles = np.frombuffer(data, dtype=np.uint32, count=count, offset=_LENGTH)
-        doc_id, rank = pickle.loads(data[_LENGTH + 4 * count :])
+        data, shingles = self._read(row)
+        doc_id, rank = pickle.loads(data[_LENGTH + shingles.nbytes :])
         return doc_id, rank, shingles
 
     def pairs(self, window: int) -> npt.NDArray[np.int64]:

@@ -30,8 +30,8 @@ import numpy.typing as npt
 
 from cleankit.core.chain import Observer
 from cleankit.core.document import Document, Outcome, drop
-from cleankit.core.settings import KEEP_POLICIES, Keep
-from cleankit.filters.dedup_index import INDEXES, SpillIndex
+from cleankit.core.settings import DEDUP_INDEXES, KEEP_POLICIES, Keep
+from cleankit.filters.dedup_index import SpillIndex
 from cleankit.filters.minhash import (
     Hashes,
     Sketch,
@@ -43,7 +43,7 @@ from cleankit.filters.minhash import (
 )
 from cleankit.filters.sites import site_of
 
-__all__ = ["INDEXES", "SKETCHES", "Clusters", "DropNearDuplicates", "instant"]
+__all__ = ["SKETCHES", "Clusters", "DropNearDuplicates", "instant"]
 
 #: How signatures are computed: one-permutation hashing in numpy (the default, one pass over a
 #: batch's shingles), or datasketch's MinHash with one hash per permutation (the reference).
@@ -117,8 +117,9 @@ class DropNearDuplicates(Observer[Clusters]):
     is checked when the filter is built: an unknown policy is a ValueError naming the choices.
     ``sketch`` picks how signatures are computed (:data:`SKETCHES`); ``window`` is how many
     following members of a bucket each member is compared with; ``index`` is where one
-    process keeps the band keys while it looks for buckets (:data:`INDEXES`: ``"disk"``
-    holds one band in memory at a time, for corpora whose keys would not fit).
+    process keeps the band keys while it looks for buckets
+    (:data:`~cleankit.core.settings.DEDUP_INDEXES`: ``"disk"`` holds one band in memory at a
+    time, for corpora whose keys would not fit).
     """
 
     threshold: float = 0.8
@@ -149,8 +150,8 @@ class DropNearDuplicates(Observer[Clusters]):
             raise ValueError(f"sketch must be one of {', '.join(SKETCHES)}, not {self.sketch!r}")
         if self.window < 1:
             raise ValueError(f"window must be at least 1, not {self.window}")
-        if self.index not in INDEXES:
-            raise ValueError(f"index must be one of {', '.join(INDEXES)}, not {self.index!r}")
+        if self.index not in DEDUP_INDEXES:
+            raise ValueError(f"index must be one of {', '.join(DEDUP_INDEXES)}, not {self.index!r}")
 
     def map(self, batch: Sequence[tuple[int, Document]]) -> Iterator[tuple[Hashable, _Member]]:
         """Sign the batch and put each document in one bucket per band; a document without
