@@ -211,13 +211,15 @@ def generate_small(count: int, seed: int) -> Iterator[dict[str, str]]:
                 picked = rng.sample(range(60), 30)
                 fresh = vocabulary[draw.integers(0, vocabulary.size, 30)]
                 text = _small_text([*skeleton[picked], *fresh])
-                block.append({"id": doc_id, "text": text, "site": "template.example"})
-                block[-1]["cluster"] = doc_id
+                block.append(
+                    {"id": doc_id, "text": text, "site": "template.example", "cluster": doc_id}
+                )
                 continue
             words = list(vocabulary[draw.integers(0, vocabulary.size, rng.randint(40, 90))])
             site = f"site{rng.randint(1, 200)}.example"
-            block.append({"id": doc_id, "text": _small_text(words), "site": site})
-            block[-1]["cluster"] = doc_id
+            block.append(
+                {"id": doc_id, "text": _small_text(words), "site": site, "cluster": doc_id}
+            )
             if roll < 0.25:
                 for _ in range(rng.randint(1, 3)):
                     if len(block) >= size:

@@ -53,7 +53,7 @@ def default_chain(
 
     ``corpus_level=False`` leaves out the two corpus observers, for cleaning single texts;
     ``skip`` leaves out the named steps (see :data:`cleankit.settings.STEPS`); ``dedup_index``
-    is where document dedup keeps its band keys (:data:`~cleankit.filters.dedup_index.INDEXES`;
+    is where document dedup keeps its band keys (:data:`~cleankit.core.settings.DEDUP_INDEXES`;
     the results are the same).
     """
     skipped = set(check_skip(skip))

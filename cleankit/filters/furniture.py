@@ -130,6 +130,10 @@ def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
     return "other", "not prose"
 
 
+#: Line kinds that are page furniture wherever they stand outside the story.
+_FURNITURE_KINDS = ("stamp", "menu", "address", "short", "symbols")
+
+
 @dataclass(frozen=True)
 class DropPageFurniture:
     """Remove lines that are page furniture: above the first prose line, below the last, and
@@ -164,7 +168,7 @@ class DropPageFurniture:
                 continue  # the document's own title is its headline, not furniture
             if kind == "short" and i < first and len(letter_words(found[i].text)) > 4:
                 continue  # above the lead a line of 5+ words may be the headline or a standfirst
-            if where and kind in ("stamp", "menu", "address", "short", "symbols"):
+            if where and kind in _FURNITURE_KINDS:
                 why = f"page furniture {where}: {evidence}"
             elif kind == "title" and i > last and _below_furniture(last, i, kinds):
                 # Below the story's end and below furniture, a line that reads like a headline
@@ -202,9 +206,7 @@ def _headline_index(
 def _below_furniture(last: int, i: int, kinds: Sequence[tuple[str, str]]) -> bool:
     """Whether a line that is page furniture by shape stands between the last prose line and
     line ``i``: the story has ended and the page's own lines have begun."""
-    return any(
-        k in ("stamp", "menu", "address", "short", "symbols") for k, _ in kinds[last + 1 : i]
-    )
+    return any(k in _FURNITURE_KINDS for k, _ in kinds[last + 1 : i])
 
 
 def _between_prose(i: int, kinds: Sequence[tuple[str, str]]) -> bool:
