@@ -96,5 +96,7 @@ def test_provenance_from_the_junk(run: tuple[dict[str, str], pl.DataFrame]) -> N
     assert rows["kabarnusa-0002"]["wire_agency"] == "Antara"
     assert rows["antara-7732"]["photo_credit"] == "Antara/Fiqman"
     assert rows["it-2209114"]["store_date"] == "2024-09"  # a page-store stamp, not a photo date
-    assert rows["wartatimur-0101"]["cited_source"] == "Kabarnusa.com"
+    # "Dikutip dari Kabarnusa.com," and "Sumber: Kabarnusa" name the outlet it was copied from.
+    assert rows["wartatimur-0101"]["syndicated_from"] == "Kabarnusa.com"
+    assert rows["wartatimur-0101"]["cited_source"] is None
     assert rows["voi-en-5521"]["machine_translated"] is True

@@ -79,7 +79,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "publisher": "Detil.co",
             "dateline_city": "Brussels",
             "photo_credit": "Reuters/Sindonews",
-            "cited_source": "Sindonews.com",
+            "syndicated_from": "Sindonews.com",
             "published_date": "Jumat, 30 Oktober 2020",
         },
     },

@@ -47,6 +47,9 @@ def test_sites_and_publisher_hosts(meta: dict[str, str], site: str, publisher: s
         # short site names meet common words, so they are not looked for
         ("ABC news", "abc.es", None),
         ("Nothing about it here.", "harianpagi.co.id", None),
+        # an ending that is part of the name (.tv, .fm) is looked for with it
+        ("Sumber : Berita Kota TV", "beritakota.tv", "Berita Kota TV"),
+        ("BERITAKOTA - Warga antre.", "beritakota.tv", "BERITAKOTA"),
     ],
 )
 def test_spelled_site_name(text: str, host: str, spelled: str | None) -> None:

@@ -70,9 +70,11 @@ def person_names(value: str) -> str:
 
 @dataclass(frozen=True, eq=False)
 class NameTable:
-    """Spelling key (see :func:`name_key`) -> canonical name."""
+    """Spelling key (see :func:`name_key`) -> canonical name, and the words that make a name
+    an outlet's title ("Harian", "Times", "Zeitung"; case-folded)."""
 
     names: Mapping[str, str] = field(default_factory=dict)
+    press_words: frozenset[str] = frozenset()
 
     def canonical(self, value: str) -> str:
         """The table's name for ``value``, or ``value`` itself when the table does not know it."""
@@ -87,23 +89,31 @@ def load_names(folders: Sequence[Path]) -> tuple[NameTable, list[Path]]:
     """Read ``names/*.toml`` under each rules folder; every problem is one ``path:line`` error."""
     names: dict[str, str] = {}
     where: dict[str, str] = {}
+    words: set[str] = set()
     files: list[Path] = []
     for folder in folders:
         for path in sorted((folder / "names").glob("*.toml")):
             files.append(path)
-            _read(path, names, where)
-    return NameTable(names), files
+            _read(path, names, where, words)
+    return NameTable(names, frozenset(words)), files
 
 
-def _read(path: Path, names: dict[str, str], where: dict[str, str]) -> None:
+def _read(path: Path, names: dict[str, str], where: dict[str, str], words: set[str]) -> None:
     raw = path.read_text(encoding="utf-8")
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as error:
         raise RuleError(f"not valid TOML: {error}", path=str(path)) from None
-    unknown = set(data) - {"name"}
+    unknown = set(data) - {"name", "press_words"}
     if unknown:
-        raise RuleError(f"unknown table {sorted(unknown)[0]!r}; expected [[name]]", path=str(path))
+        raise RuleError(
+            f"unknown table {sorted(unknown)[0]!r}; expected [[name]] or press_words",
+            path=str(path),
+        )
+    press = data.get("press_words", [])
+    if not isinstance(press, list) or not all(isinstance(w, str) and w.isalpha() for w in press):
+        raise RuleError("press_words must be a list of single words", path=str(path))
+    words.update(w.casefold() for w in press)
     lines = raw.splitlines()
     cursor = 0
     for entry in data.get("name", []):

@@ -86,18 +86,21 @@ def spelled_site_name(text: str, host: str) -> str | None:
     letter or the domain ending, so that a name that is also a common word is not taken from
     the prose.
     """
-    label = host.split(".")[0]
-    key = same_outlet_key(label)
-    if len(key) < _MIN_NAME:
-        return None
-    spellings = [
-        found
-        for found in (m.group() for m in _name_pattern(key).finditer(text))
-        if any(c.isupper() for c in found) or "." in found
-    ]
-    # A name as words ("Kompas TV") reads better than the address ("KOMPAS.TV") or capitals.
-    spellings.sort(key=lambda found: ("." in found, found.isupper()))
-    return spellings[0] if spellings else None
+    # The whole host first where its ending is part of the name ("Kompas TV" for kompas.tv,
+    # not "Kompas"), then its first label.
+    for key in dict.fromkeys((same_outlet_key(host), same_outlet_key(host.split(".")[0]))):
+        if len(key) < _MIN_NAME:
+            continue
+        spellings = [
+            found
+            for found in (m.group() for m in _name_pattern(key).finditer(text))
+            if any(c.isupper() for c in found) or "." in found
+        ]
+        if spellings:
+            # A name as words ("Kompas TV") reads better than the address or capitals.
+            spellings.sort(key=lambda found: ("." in found, found.isupper()))
+            return spellings[0]
+    return None
 
 
 @lru_cache(maxsize=4096)

@@ -20,9 +20,13 @@ from cleankit.filters.names import (
     person_names,
     same_outlet_key,
 )
+from cleankit.filters.outlets import another_outlet, route, same_outlet
 from cleankit.filters.rule_matching import lead_starts, rule_spans
 from cleankit.filters.rule_model import CueFinder, Example, Rule
 from cleankit.filters.sites import publisher_host, spelled_site_name
+
+#: Columns naming where a text came from, which a cited source naming the same outlet joins.
+_OUTLET_COLUMNS = ("syndicated_from", "wire_agency")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +117,8 @@ class StripRules:
                     found_values.setdefault(column, []).append(
                         (span.start, value, len(accepted) - 1)
                     )
+        host = publisher_host(doc)
+        found_values = self._routed(found_values, accepted, host)
         provenance: dict[str, ProvenanceValue] = {}
         for column, values in found_values.items():
             if column not in MULTI_VALUED:
@@ -141,12 +147,58 @@ class StripRules:
                 provenance[column] = VALUE_SEPARATOR.join(names)
         if "publisher" in provenance:
             provenance["publisher_from"] = "text"
-        elif self.site_publisher and (host := publisher_host(doc)):
+            publisher = str(provenance["publisher"])
+            if "syndicated_from" not in provenance and another_outlet(publisher, host):
+                provenance["syndicated_from"] = publisher
+                i = found_values["publisher"][0][2]
+                note = f"; publisher {publisher!r} is not the site {host}: also syndicated_from"
+                accepted[i] = accepted[i]._replace(why=accepted[i].why + note)
+        elif self.site_publisher and host:
             spelled = spelled_site_name(doc.text, host)
             provenance["publisher"] = self.names.canonical(spelled or host)
             provenance["publisher_from"] = "site"
         outcome = cut(doc, accepted, step=self.name, provenance=provenance)
         return replace(outcome, suspects=tuple(held)) if held else outcome
+
+    def _routed(
+        self,
+        found: dict[str, list[tuple[int, ProvenanceValue, int]]],
+        accepted: list[Span],
+        host: str,
+    ) -> dict[str, list[tuple[int, ProvenanceValue, int]]]:
+        """Each credit in the column that says what it names (:func:`outlets.route`); values
+        that stay come before values moved in, and every move is noted in its edit's why."""
+        text_publisher = found.get("publisher", [(0, "", 0)])[0][1]
+        own = (host, str(text_publisher))
+        decided = [
+            (column, entry, *route(column, value, names=self.names, own=own))
+            if isinstance(value := entry[1], str)
+            else (column, entry, column, "")
+            for column, values in found.items()
+            for entry in values
+        ]
+        outlets = [(t, str(e[1])) for _, e, t, _ in decided if t in _OUTLET_COLUMNS]
+        routed: dict[str, list[tuple[int, ProvenanceValue, int]]] = {}
+        moved: list[tuple[str, tuple[int, ProvenanceValue, int]]] = []
+        for column, entry, target, reason in decided:
+            _, value, i = entry
+            if target == column == "cited_source":
+                # "Sumber: Kabarnusa" under "Dikutip dari Kabarnusa.com,": one outlet.
+                for named, other in outlets:
+                    if same_outlet(str(value), other):
+                        target, reason = named, f"the outlet the page names as {named}"
+                        break
+            if target == column:
+                routed.setdefault(column, []).append(entry)
+                continue
+            said = f"recorded as {target}" if target else "not recorded"
+            note = f"; {column} {value!r} {said}: {reason}"
+            accepted[i] = accepted[i]._replace(why=accepted[i].why + note)
+            if target is not None:
+                moved.append((target, entry))
+        for target, entry in moved:
+            routed.setdefault(target, []).append(entry)
+        return routed
 
 
 def _labels(

@@ -1,0 +1,98 @@
+"""Which column a credited name belongs in: a wire agency, the outlet the text came from, the
+page's own outlet, or a source the story cites.
+
+Rules capture credits by shape ("Sumber: X", " – X" after the last sentence, "CITY (X) -"),
+and the shape does not say what X is. "Quelle: AFP" names a wire agency, "Sumber: Harian
+Metro" at the foot of a police archive names the daily the text was copied from, "Sumber :
+Kompas TV" on kompas.tv is the page naming itself, and "Sumber: BMKG" is an institution the
+story cites. Recording all four as ``cited_source`` gives a manifest that cannot answer "which
+texts came from another outlet". What X is comes from three kinds of evidence, none of them a
+list of sites: the names table (an agency's spellings), the page's own site and publisher,
+and the shape of an outlet's title (a web address, or a press word such as "Harian" or
+"Times" from ``rules/names/press-words.toml``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import regex as re
+
+from cleankit.filters.names import NameTable, same_outlet_key
+
+__all__ = ["another_outlet", "route", "same_outlet"]
+
+#: Columns whose captured credits are routed; the others say what they are by their rule.
+_ROUTED = frozenset({"cited_source", "wire_agency"})
+_ADDRESS = re.compile(r"^[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}{2,}$")
+_WORD = re.compile(r"\p{L}+")
+#: Shortest key that may stand inside a longer one ("kompas" in "kompastv"); shorter keys
+#: ("ap", "rtv") meet inside unrelated names.
+_MIN_INSIDE = 4
+#: Most letters a spelling may add to the other and still be the same outlet ("tv", "news").
+_MAX_ADDED = 4
+#: Lengths of an all-letter key read as initials ("FMT" for freemalaysiatoday); two letters
+#: ("AP") fit inside too many names.
+_MIN_INITIALS = 3
+_MAX_INITIALS = 5
+
+
+def same_outlet(a: str, b: str) -> bool:
+    """Whether two spellings name one outlet: "Kompas TV" and kompas.tv, "detikNews" and
+    detik.com (one inside the other, with at most four letters more), "FMT" and
+    freemalaysiatoday.com (initials in order, from the first letter)."""
+    x, y = same_outlet_key(a), same_outlet_key(b)
+    if not x or not y:
+        return False
+    if x == y:
+        return True
+    short, long = sorted((x, y), key=len)
+    if len(short) >= _MIN_INSIDE and short in long:
+        # "kompas" in "kompastv", "detik" in "detiknews"; not "suara" in "suarajatimpost",
+        # a sister site of one network with a name of its own.
+        return len(long) - len(short) <= _MAX_ADDED
+    return (
+        _MIN_INITIALS <= len(short) <= _MAX_INITIALS
+        and short.isalpha()
+        and short[0] == long[0]
+        and _in_order(short, long)
+    )
+
+
+def _in_order(letters: str, word: str) -> bool:
+    rest = iter(word)
+    return all(letter in rest for letter in letters)
+
+
+def _outlet_title(value: str, press_words: frozenset[str]) -> bool:
+    """A web address ("suarajatimpost.com") or a capitalised press word ("Harian Metro")."""
+    if _ADDRESS.match(value.strip()):
+        return True
+    return any(w[0].isupper() and w.casefold() in press_words for w in _WORD.findall(value))
+
+
+def route(
+    column: str, value: str, *, names: NameTable, own: Iterable[str]
+) -> tuple[str | None, str]:
+    """The column a credit captured into ``column`` belongs in (None: not recorded), and why,
+    or ``(column, "")`` when it stays. ``own`` spells the page's own outlet (its site, the
+    publisher its text names)."""
+    if column not in _ROUTED:
+        return column, ""
+    if any(same_outlet(value, spelled) for spelled in own if spelled):
+        if column == "wire_agency":
+            return "desk_tag", "the page's own outlet signing its text"
+        return None, "the page's own outlet"
+    if names.knows(value):
+        target, why = "wire_agency", "a news agency in rules/names"
+    elif _outlet_title(value, names.press_words):
+        target, why = "syndicated_from", "another outlet's title or address"
+    else:
+        return column, ""
+    return (column, "") if target == column else (target, why)
+
+
+def another_outlet(publisher: str, host: str) -> bool:
+    """Whether the publisher a page's text names is not the site serving it (an aggregator
+    showing "GELORA.CO –" on its own domain): the text was taken from that outlet."""
+    return bool(host) and not same_outlet(publisher, host)
