@@ -131,3 +131,13 @@ def test_press_words_load_and_bad_ones_are_errors(tmp_path: Path) -> None:
         "another outlet's title or address",
     )
     assert route("cited_source", "Kurier Lokal", names=NameTable(), own=())[0] == "cited_source"
+
+
+def test_a_site_label_also_spells_the_page_s_own_outlet() -> None:
+    lead = "Shares of the carmaker fell 4% on Tuesday after it cut its outlook for the year."
+    doc = make_doc(f"{lead}\nSource: Harbour Times", site="Harbour Times", url="https://ht.example")
+    outcome = STRIP(doc)
+    assert outcome.doc is not None
+    assert outcome.doc.text == lead
+    assert "syndicated_from" not in outcome.provenance
+    assert "cited_source" not in outcome.provenance

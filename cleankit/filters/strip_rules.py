@@ -23,7 +23,7 @@ from cleankit.filters.names import (
 from cleankit.filters.outlets import another_outlet, route, same_outlet
 from cleankit.filters.rule_matching import lead_starts, rule_spans
 from cleankit.filters.rule_model import CueFinder, Example, Rule
-from cleankit.filters.sites import publisher_host, spelled_site_name
+from cleankit.filters.sites import publisher_host, site_of, spelled_site_name
 
 #: Columns naming where a text came from, which a cited source naming the same outlet joins.
 _OUTLET_COLUMNS = ("syndicated_from", "wire_agency")
@@ -118,7 +118,7 @@ class StripRules:
                         (span.start, value, len(accepted) - 1)
                     )
         host = publisher_host(doc)
-        found_values = self._routed(found_values, accepted, host)
+        found_values = self._routed(found_values, accepted, (host, site_of(doc)))
         provenance: dict[str, ProvenanceValue] = {}
         for column, values in found_values.items():
             if column not in MULTI_VALUED:
@@ -164,12 +164,14 @@ class StripRules:
         self,
         found: dict[str, list[tuple[int, ProvenanceValue, int]]],
         accepted: list[Span],
-        host: str,
+        site: tuple[str, str],
     ) -> dict[str, list[tuple[int, ProvenanceValue, int]]]:
         """Each credit in the column that says what it names (:func:`outlets.route`); values
-        that stay come before values moved in, and every move is noted in its edit's why."""
+        that stay come before values moved in, and every move is noted in its edit's why.
+        ``site`` is the document's host and its site (the same, or a label such as "Wall
+        Street Journal" where the record gives one): both spell the page's own outlet."""
         text_publisher = found.get("publisher", [(0, "", 0)])[0][1]
-        own = (host, str(text_publisher))
+        own = (*site, str(text_publisher))
         decided = [
             (column, entry, *route(column, value, names=self.names, own=own))
             if isinstance(value := entry[1], str)
