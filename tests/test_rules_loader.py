@@ -264,6 +264,8 @@ def test_label_repeats_holds_a_value_said_on_many_lines_as_suspects(tmp_path: Pa
         ("label_repeats = true", "label_repeats must be an integer of at least 2"),
         ('known = ["publisher"]', "known 'publisher' is not a column the rule provides"),
         ('known = "story_code"', "known must be a list of provenance column names"),
+        ('outlets = ["publisher"]', "outlets 'publisher' is not a column the rule provides"),
+        ("outlets = [1]", "outlets must be a list of provenance column names"),
     ],
 )
 def test_label_repeats_and_known_are_checked(tmp_path: Path, field: str, cause: str) -> None:
@@ -302,3 +304,25 @@ def test_known_matches_only_values_of_the_names_table(tmp_path: Path) -> None:
     assert cut.doc is not None
     assert cut.doc.text == "Body."
     assert cut.provenance["story_code"] == "7"  # only name columns are made canonical
+
+
+def test_outlets_match_only_names_that_read_as_an_outlet(tmp_path: Path) -> None:
+    """A rule with ``outlets`` cuts a match only when the captured value is an outlet's name:
+    a press word of the set's table, a web address or an agency."""
+    from cleankit.core.document import Document
+
+    folder = tmp_path / "rules"
+    (folder / "names").mkdir(parents=True)
+    rule = GOOD.replace("\\d+", "[^\\n]+").replace(
+        'provides = ["story_code"]', 'provides = ["story_code"]\noutlets = ["story_code"]'
+    )
+    write(folder, rule)
+    (folder / "names" / "w.toml").write_text('press_words = ["Kurier"]\n', encoding="utf-8")
+    strip = load_rules(folder).strip()
+    kept = strip(Document("d", "Story Code : Rina Lee\nBody."))
+    assert kept.doc is not None
+    assert kept.doc.text == "Story Code : Rina Lee\nBody."
+    for outlet in ("Harbour Kurier", "harbourkurier.example"):
+        cut = strip(Document("d", f"Story Code : {outlet}\nBody."))
+        assert cut.doc is not None
+        assert cut.doc.text == "Body."

@@ -20,7 +20,7 @@ import regex as re
 
 from cleankit.filters.names import NameTable, same_outlet_key
 
-__all__ = ["another_outlet", "route", "same_outlet"]
+__all__ = ["another_outlet", "reads_as_outlet", "route", "same_outlet"]
 
 #: Columns whose captured credits are routed; the others say what they are by their rule.
 _ROUTED = frozenset({"cited_source", "wire_agency"})
@@ -69,6 +69,11 @@ def _outlet_title(value: str, press_words: frozenset[str]) -> bool:
     if _ADDRESS.match(value.strip()):
         return True
     return any(w[0].isupper() and w.casefold() in press_words for w in _WORD.findall(value))
+
+
+def reads_as_outlet(value: str, names: NameTable) -> bool:
+    """Whether a captured name is an outlet's: an agency of the table, a title or an address."""
+    return names.knows(value) or _outlet_title(value, names.press_words)
 
 
 def route(

@@ -66,6 +66,10 @@ class Rule:
     #: Provenance columns whose captured value must be a name of the rule set's names table
     #: (any spelling): "a line that is only an agency's name" needs to know the agencies.
     known: tuple[str, ...] = ()
+    #: Provenance columns whose captured value must read as an outlet's name (a names-table
+    #: spelling, a press word such as "Post" or "Harian", or a web address): "Name, The
+    #: Harbour Post, City" is a byline, "Name, Name, Name" a list of people.
+    outlets: tuple[str, ...] = ()
 
     def applies_to(self, language: str | None) -> bool:
         """Rules run on documents of their languages; a document of unknown language gets all."""

@@ -40,6 +40,7 @@ _RULE_FIELDS = {
     "cues": False,
     "label_repeats": False,
     "known": False,
+    "outlets": False,
     "example": True,
 }
 _EXAMPLE_FIELDS = {"text": True, "expect": True, "provenance": False, "note": False, "xfail": False}
@@ -236,11 +237,13 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         if not provides:
             raise fail("label_repeats compares captured values: the rule must have provides")
     known = table.get("known", [])
-    if not isinstance(known, list) or not all(isinstance(c, str) for c in known):
-        raise fail("known must be a list of provenance column names")
-    for column in known:
-        if column not in provides:
-            raise fail(f"known {column!r} is not a column the rule provides")
+    outlets = table.get("outlets", [])
+    for field, columns in (("known", known), ("outlets", outlets)):
+        if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
+            raise fail(f"{field} must be a list of provenance column names")
+        for column in columns:
+            if column not in provides:
+                raise fail(f"{field} {column!r} is not a column the rule provides")
     position = table.get("position", "anywhere")
     if position not in POSITIONS:
         raise fail(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
@@ -281,6 +284,7 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         cues=cues,
         label_repeats=label_repeats,
         known=tuple(known),
+        outlets=tuple(outlets),
     )
 
 

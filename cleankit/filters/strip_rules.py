@@ -20,7 +20,7 @@ from cleankit.filters.names import (
     person_names,
     same_outlet_key,
 )
-from cleankit.filters.outlets import another_outlet, route, same_outlet
+from cleankit.filters.outlets import another_outlet, reads_as_outlet, route, same_outlet
 from cleankit.filters.rule_matching import lead_starts, rule_spans
 from cleankit.filters.rule_model import CueFinder, Example, Rule
 from cleankit.filters.sites import publisher_host, site_of, spelled_site_name
@@ -97,11 +97,14 @@ class StripRules:
                 )
             except DocumentError as error:
                 raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
-            if rule.known:
+            if rule.known or rule.outlets:
                 matches = [
                     (found, captured)
                     for found, captured in matches
                     if all(self.names.knows(str(captured.get(c, ""))) for c in rule.known)
+                    and all(
+                        reads_as_outlet(str(captured.get(c, "")), self.names) for c in rule.outlets
+                    )
                 ]
             if rule.label_repeats is not None and (
                 labels := _labels(doc.text, self.name, rule, matches)
