@@ -58,6 +58,15 @@ def test_route(column: str, value: str, target: str | None) -> None:
     assert bool(why) is (got != column)
 
 
+def test_an_agency_on_its_own_site_stays_the_wire_agency() -> None:
+    body = "Harga beras di pasar induk turun untuk pertama kalinya sejak Maret lalu, kata pedagang."
+    outcome = STRIP(make_doc(f"JAKARTA (ANTARA) - {body}", site="antaranews.com"))
+    assert outcome.doc is not None
+    assert outcome.doc.text == body
+    assert outcome.provenance["wire_agency"] == "Antara"
+    assert "desk_tag" not in outcome.provenance
+
+
 def test_a_source_line_naming_the_page_itself_is_removed_but_not_recorded() -> None:
     lead = "Gempa bermagnitudo 5,2 mengguncang pesisir selatan Jawa pada Minggu pagi, kata petugas."
     doc = make_doc(f"{lead}\n\nSumber : Kompas TV", site="kompas.tv")

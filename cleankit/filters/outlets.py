@@ -84,12 +84,13 @@ def route(
     publisher its text names)."""
     if column not in _ROUTED:
         return column, ""
-    if any(same_outlet(value, spelled) for spelled in own if spelled):
+    if names.knows(value):
+        # An agency stays one on its own site: "JAKARTA (ANTARA) -" on antaranews.com.
+        target, why = "wire_agency", "a news agency in rules/names"
+    elif any(same_outlet(value, spelled) for spelled in own if spelled):
         if column == "wire_agency":
             return "desk_tag", "the page's own outlet signing its text"
         return None, "the page's own outlet"
-    if names.knows(value):
-        target, why = "wire_agency", "a news agency in rules/names"
     elif _outlet_title(value, names.press_words):
         target, why = "syndicated_from", "another outlet's title or address"
     else:
