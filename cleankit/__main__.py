@@ -19,13 +19,28 @@ def run() -> None:
     signal.signal(signal.SIGTERM, raise_terminated)
     sys.unraisablehook = redeliver_swallowed
     try:
-        from cleankit.cli.app import main
+        try:
+            from cleankit.cli.app import main
 
-        main()
+            main()
+        finally:
+            _ignore_late_signals()
     except KeyboardInterrupt:
         exit_now(130, "interrupted")
     except Terminated:
         exit_now(143, "interrupted")
+
+
+def _ignore_late_signals() -> None:
+    """Ignore Ctrl-C and SIGTERM once the command has ended, whichever way.
+
+    What is left is the interpreter's shutdown, and Python puts the default handlers back while
+    it shuts down: a signal in those last milliseconds would kill the process with no message
+    and a status of -2 or -15, although the run's outputs were already complete. Ignored, the
+    exit status is the command's own.
+    """
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)
 
 
 if __name__ == "__main__":

@@ -187,3 +187,48 @@ def test_a_signal_lost_in_a_destructor_is_sent_again() -> None:
     finally:
         sys.unraisablehook = hook
         signal.signal(signal.SIGTERM, previous)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_a_signal_during_shutdown_leaves_the_commands_exit_status(sig: signal.Signals) -> None:
+    """Once the command has ended, Ctrl-C and SIGTERM are ignored. Before, a signal during the
+    interpreter's shutdown cut the exit handlers short (what this test sends it into) or, once
+    Python had put the default handlers back, killed a finished run with no message and a status
+    of -2 or -15 (seen once in CI)."""
+    script = (
+        "import atexit, os, sys\n"
+        "from cleankit.__main__ import run\n"
+        f"atexit.register(lambda: (os.kill(os.getpid(), {int(sig)}), print('after the signal')))\n"
+        "sys.argv = ['cleankit', '--version']\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    assert done.stdout.decode().splitlines() == ["cleankit, version 0.1.0", "after the signal"]
+    assert done.stderr == b""
+
+
+def test_ctrl_c_after_the_commit_says_the_outputs_were_written(tmp_path: Path) -> None:
+    """A Ctrl-C that lands after the commit (here, while the site index is written) must not
+    claim that OUT was left as it was: it holds this run's complete pair."""
+    corpus = _corpus(tmp_path / "corpus.jsonl", 3, 5)
+    out = tmp_path / "out"
+    script = (
+        "import sys\n"
+        "import cleankit.run\n"
+        "def interrupted(*args, **kwargs):\n"
+        "    raise KeyboardInterrupt\n"
+        "cleankit.run.write_site_index = interrupted\n"
+        "from cleankit.__main__ import run\n"
+        f"sys.argv = ['cleankit', 'clean', {str(corpus)!r}, '-o', {str(out)!r},\n"
+        f"            '--save-site-index', {str(tmp_path / 'site-index')!r}]\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, check=False)
+    assert done.returncode == 130
+    assert done.stderr.decode() == (
+        f"cleankit: interrupted after this run's outputs were committed to {out}\n"
+    )
+    record, problems = audit.verify_folder(out)
+    assert problems == []
+    assert record["documents_records"] == 5

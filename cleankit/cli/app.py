@@ -51,15 +51,25 @@ def _friendly(command: F) -> F:
 
             raise click.ClickException(str(os_problem(error))) from None
         except KeyboardInterrupt:
-            exit_now(130, "interrupted; outputs left as they were before this run")
+            exit_now(130, _stopped("interrupted"))
         except Terminated:
-            exit_now(143, "terminated; outputs left as they were before this run")
+            exit_now(143, _stopped("terminated"))
         finally:
             sys.unraisablehook = hook
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _stopped(how: str) -> str:
+    """What a signal left behind: OUT as it was, unless this run had already committed to it."""
+    outputs = sys.modules.get("cleankit.io.outputs")  # not loaded yet: nothing was written
+    done = list(getattr(outputs, "COMMITTED", []))
+    if done:
+        where = ", ".join(str(path) for path in done)
+        return f"{how} after this run's outputs were committed to {where}"
+    return f"{how}; outputs left as they were before this run"
 
 
 _manifest_option = click.option(

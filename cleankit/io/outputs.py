@@ -156,6 +156,11 @@ def _try_lock(out: Path) -> int | None:
     return fd
 
 
+#: Output folders this process has committed to, in order: a Ctrl-C after a commit (while the
+#: run writes its site index, say) must not be reported as leaving OUT as it was.
+COMMITTED: list[Path] = []
+
+
 class OutputFolder:
     """OUT for one run: locked, staged, committed as a unit (use as a context manager).
 
@@ -252,6 +257,7 @@ class OutputFolder:
                     {"staging": self.staging.name, "files": names, "remove": remove},
                 )
                 self.committed = True
+                COMMITTED.append(self.path)
                 finish_interrupted_commit(self.path)
         except OSError as error:
             raise os_problem(error, "write the output") from None
