@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from itertools import islice
 from typing import Any
 
 from cleankit.core.document import Document, Outcome
@@ -33,16 +34,34 @@ MIN_LETTERS = 20
 
 @lru_cache(maxsize=1)
 def _identifier() -> Any:
-    # Imported and loaded on first use (about half a second), once per process.
+    """py3langid's identifier, loaded on first use (about half a second), once per process.
+
+    The model ships its feature table as float16; scoring a text gathers about a thousand of
+    its rows and numpy converts them to float32 for the product, which cost two thirds of
+    the scoring time (0.35 ms a document). Converted once here, the table takes 57 MB
+    instead of 28, and the product is the same float32 product: the same scores, bit for
+    bit (tests/test_language.py compares it with the library's own identifier).
+    """
+    import numpy as np
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return LanguageIdentifier(
+        shipped.nb_ptc.astype(np.float32),
+        shipped.nb_pc,
+        shipped.nb_classes,
+        shipped.tk_nextmove,
+        shipped.tk_output,
+        norm_probs=True,
+        tk_row=shipped.tk_row,
+    )
 
 
 def identify_language(text: str) -> str | None:
     """The ISO 639-1 code of the text's language, or None when it is too short or unclear."""
     sample = text[:SAMPLE_CHARS]
-    if sum(c.isalpha() for c in sample) < MIN_LETTERS:
+    # Enough letters is all that is asked: stop counting at the threshold.
+    if len(list(islice(filter(str.isalpha, sample), MIN_LETTERS))) < MIN_LETTERS:
         return None
     code, confidence = _identifier().classify(sample)
     return str(code) if confidence >= MIN_CONFIDENCE else None

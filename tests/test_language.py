@@ -1,0 +1,91 @@
+"""Language identification for documents whose host names no language."""
+
+from __future__ import annotations
+
+import pytest
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+from cleankit.core.document import Document
+from cleankit.filters import language
+from cleankit.filters.language import LANGUAGE_KEY, IdentifyLanguage, identify_language
+
+TEXTS = {
+    "id": (
+        "Warga di tepi sungai diminta waspada karena hujan deras diperkirakan turun hingga akhir "
+        "pekan ini, kata kepala dinas setempat kepada wartawan pada Selasa pagi."
+    ),
+    "en": (
+        "Residents along the river were told to stay alert because heavy rain is expected to "
+        "continue until the end of the week, the head of the local agency said on Tuesday."
+    ),
+    "fr": (
+        "Les habitants des bords du fleuve ont été invités à rester vigilants, car de fortes "
+        "pluies sont attendues jusqu'à la fin de la semaine, a indiqué mardi le préfet."
+    ),
+    "de": (
+        "Die Anwohner am Fluss wurden aufgefordert, wachsam zu bleiben, weil bis zum Ende der "
+        "Woche mit starkem Regen gerechnet wird, sagte der Leiter der Behörde am Dienstag."
+    ),
+    "pt": (
+        "Os moradores da beira do rio foram orientados a ficar atentos, porque chuvas fortes "
+        "devem continuar até o fim da semana, disse o chefe da defesa civil na terça-feira."
+    ),
+}
+
+
+@pytest.mark.parametrize("code", sorted(TEXTS))
+def test_a_paragraph_is_identified(code: str) -> None:
+    assert identify_language(TEXTS[code]) == code
+
+
+@pytest.mark.parametrize("text", ["", "12:45 | 3.200 | 17/02", "Ok, ya. 2024 — 15:30 WIB"])
+def test_too_few_letters_give_no_language(text: str) -> None:
+    assert identify_language(text) is None
+
+
+class _Sure:
+    def classify(self, text: str) -> tuple[str, float]:
+        return "xx", 1.0
+
+
+def test_twenty_letters_are_enough_to_be_judged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The letter count stops at the threshold: twenty letters reach the model, nineteen not."""
+    monkeypatch.setattr(language, "_identifier", _Sure)
+    assert identify_language("abcde fghij 1 2 3 klmno pqrst") == "xx"
+    assert identify_language("abcde fghij 1 2 3 klmno pqrs") is None
+
+
+def test_scores_equal_the_librarys_own_identifier() -> None:
+    """cleankit scores with a float32 copy of the model's float16 table (faster); every
+    language's score must stay the library's own, bit for bit."""
+    from cleankit.filters.language import _identifier
+
+    shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ours = _identifier()
+    mixed = " ".join(TEXTS.values())
+    for text in [*TEXTS.values(), mixed, "Hujan turun. Rain fell. Il pleut."]:
+        assert ours.rank(text) == shipped.rank(text)
+
+
+def test_the_hosts_language_wins_and_is_recorded() -> None:
+    doc = Document(id="a", text=TEXTS["en"], language="id")
+    outcome = IdentifyLanguage()(doc)
+    assert outcome.doc is doc
+    assert outcome.provenance == {LANGUAGE_KEY: "id"}
+
+
+def test_an_unnamed_language_is_set_and_recorded_without_touching_the_text() -> None:
+    doc = Document(id="a", text=TEXTS["de"])
+    outcome = IdentifyLanguage()(doc)
+    assert outcome.doc is not None
+    assert outcome.doc.language == "de"
+    assert outcome.doc.text == doc.text
+    assert outcome.provenance == {LANGUAGE_KEY: "de"}
+    assert outcome.edits == ()
+
+
+def test_a_text_too_short_to_judge_stays_without_language() -> None:
+    doc = Document(id="a", text="12:45 WIB")
+    outcome = IdentifyLanguage()(doc)
+    assert outcome.doc is doc
+    assert outcome.provenance == {}
