@@ -106,3 +106,34 @@ def test_restore_round_trips_random_documents_and_edit_sets(
         doc = outcome.doc
         edits += outcome.edits
     assert restore(doc.text, edits) == text
+
+
+def test_a_removed_line_takes_its_line_breaks_but_not_the_next_lines_indentation() -> None:
+    """Removing an indented list item leaves the next item as it was, indentation and all."""
+    from cleankit.core.text import block_extent
+
+    text = "Intro.\n  • Reporter: Rina\n\n  • 05 Feb 2024\nBody."
+    start = text.index("• Reporter")
+    start, end = block_extent(text, start, start + len("• Reporter: Rina"))
+    assert text[:start] + text[end:] == "Intro.\n  • 05 Feb 2024\nBody."
+    # At the end of the text the line breaks before it go instead.
+    last = text.index("Body.")
+    start, end = block_extent(text, last, len(text))
+    assert text[:start] + text[end:] == "Intro.\n  • Reporter: Rina\n\n  • 05 Feb 2024"
+
+
+def test_strip_rules_keeps_the_indentation_of_the_line_after_a_removed_one() -> None:
+    from cleankit.filters.rules import load_rules
+    from cleankit.filters.strip_rules import StripRules
+
+    rules = load_rules()
+    text = (
+        "Warga memadati pasar sejak pagi, kata petugas.\n"
+        "  • Reporter: Rina Lestari\n"
+        "  • Pasar baru dibuka pekan ini."
+    )
+    outcome = StripRules(rules.rules, names=rules.names)(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == (
+        "Warga memadati pasar sejak pagi, kata petugas.\n  • Pasar baru dibuka pekan ini."
+    )

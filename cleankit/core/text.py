@@ -73,7 +73,8 @@ def paragraphs(text: str) -> list[Paragraph]:
 def block_extent(text: str, start: int, end: int) -> tuple[int, int]:
     """Extend ``[start, end)`` to whole lines plus one side's separator.
 
-    The following line breaks go with the block; a block at the end of the text takes the
+    The following line breaks (and blank lines) go with the block, not the indentation of the
+    line after them, which is that line's own; a block at the end of the text takes the
     preceding ones instead, so removing it leaves neither a gap nor a dangling newline.
     """
     line_start = text.rfind("\n", 0, start) + 1
@@ -84,7 +85,7 @@ def block_extent(text: str, start: int, end: int) -> tuple[int, int]:
     while after < len(text) and text[after] in "\n \t\r":
         after += 1
     if after < len(text):
-        return line_start, after
+        return line_start, text.rfind("\n", line_end, after) + 1
     before = line_start
     while before > 0 and text[before - 1] in "\n \t\r":
         before -= 1
