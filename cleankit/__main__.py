@@ -11,7 +11,12 @@ import signal
 import sys
 
 from cleankit.core.errors import Terminated
-from cleankit.core.signals import exit_now, raise_terminated, redeliver_swallowed
+from cleankit.core.signals import (
+    exit_now,
+    interrupt_behind,
+    raise_terminated,
+    redeliver_swallowed,
+)
 
 
 def run() -> None:
@@ -29,6 +34,11 @@ def run() -> None:
         exit_now(130, "interrupted")
     except Terminated:
         exit_now(143, "interrupted")
+    except Exception as error:
+        code = interrupt_behind(error)
+        if code is None:
+            raise
+        exit_now(code, "interrupted")
 
 
 def _ignore_late_signals() -> None:

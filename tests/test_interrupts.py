@@ -232,3 +232,47 @@ def test_ctrl_c_after_the_commit_says_the_outputs_were_written(tmp_path: Path) -
     record, problems = audit.verify_folder(out)
     assert problems == []
     assert record["documents_records"] == 5
+
+
+def test_a_ctrl_c_that_python_wrapped_in_another_error_still_exits_130(tmp_path: Path) -> None:
+    """Python 3.11 turns a KeyboardInterrupt raised inside a class body's ``__set_name__`` (a
+    Ctrl-C during an import) into a RuntimeError caused by it; seen once in CI as a traceback
+    and exit 1. The cause decides: one line, exit 130."""
+    corpus = _corpus(tmp_path / "corpus.jsonl", 4, 3)
+    script = (
+        "import sys\n"
+        "import cleankit.run\n"
+        "def wrapped(*args, **kwargs):\n"
+        "    try:\n"
+        "        raise KeyboardInterrupt\n"
+        "    except KeyboardInterrupt as error:\n"
+        "        raise RuntimeError('Error calling __set_name__') from error\n"
+        "cleankit.run.clean_corpus = wrapped\n"
+        "from cleankit.__main__ import run\n"
+        f"sys.argv = ['cleankit', 'clean', {str(corpus)!r}, '-o', {str(tmp_path / 'out')!r}]\n"
+        "run()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, check=False)
+    assert done.returncode == 130, done.stderr.decode()
+    assert (
+        done.stderr.decode() == "cleankit: interrupted; outputs left as they were before this run\n"
+    )
+
+
+def test_the_signal_behind_an_error_is_found_through_its_causes() -> None:
+    from cleankit.core.errors import Terminated
+    from cleankit.core.signals import interrupt_behind
+
+    def chained(inner: BaseException) -> BaseException:
+        try:
+            try:
+                raise inner
+            except BaseException as error:
+                raise RuntimeError("wrapped") from error
+        except RuntimeError as outer:
+            return outer
+
+    assert interrupt_behind(chained(KeyboardInterrupt())) == 130
+    assert interrupt_behind(chained(Terminated())) == 143
+    assert interrupt_behind(chained(ValueError("no signal"))) is None
+    assert interrupt_behind(RuntimeError("alone")) is None

@@ -13,7 +13,12 @@ import click
 
 from cleankit._version import __version__
 from cleankit.core.errors import CleankitError, InputError, RuleError, SettingsError, Terminated
-from cleankit.core.signals import exit_now, raise_terminated, redeliver_swallowed
+from cleankit.core.signals import (
+    exit_now,
+    interrupt_behind,
+    raise_terminated,
+    redeliver_swallowed,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,6 +59,11 @@ def _friendly(command: F) -> F:
             exit_now(130, _stopped("interrupted"))
         except Terminated:
             exit_now(143, _stopped("terminated"))
+        except Exception as error:
+            code = interrupt_behind(error)  # a signal's exception wrapped in another one
+            if code is None:
+                raise
+            exit_now(code, _stopped("interrupted" if code == 130 else "terminated"))
         finally:
             sys.unraisablehook = hook
             if previous is not None:

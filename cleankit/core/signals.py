@@ -17,7 +17,13 @@ from typing import Any, NoReturn
 
 from cleankit.core.errors import Terminated
 
-__all__ = ["exit_now", "raise_terminated", "redeliver_swallowed", "signals_deferred"]
+__all__ = [
+    "exit_now",
+    "interrupt_behind",
+    "raise_terminated",
+    "redeliver_swallowed",
+    "signals_deferred",
+]
 
 
 def raise_terminated(signum: int, frame: object) -> None:
@@ -85,3 +91,22 @@ def exit_now(code: int, message: str) -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def interrupt_behind(error: BaseException) -> int | None:
+    """The exit status of the Ctrl-C (130) or SIGTERM (143) that caused ``error``, if one did.
+
+    Python sometimes wraps the exception a signal raised in another one: in 3.11 a
+    KeyboardInterrupt inside a class body's ``__set_name__`` (an import that a Ctrl-C cut
+    short) comes out as a RuntimeError whose cause is the KeyboardInterrupt.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, KeyboardInterrupt):
+            return 130
+        if isinstance(current, Terminated):
+            return 143
+        current = current.__cause__ or current.__context__
+    return None
