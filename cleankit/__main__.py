@@ -10,7 +10,6 @@ from __future__ import annotations
 import signal
 import sys
 
-from cleankit.core.errors import Terminated
 from cleankit.core.signals import (
     exit_now,
     interrupt_behind,
@@ -30,11 +29,10 @@ def run() -> None:
             main()
         finally:
             _ignore_late_signals()
-    except KeyboardInterrupt:
-        exit_now(130, "interrupted")
-    except Terminated:
-        exit_now(143, "interrupted")
-    except Exception as error:
+    except SystemExit:
+        raise  # click's own exit ("Aborted!" on a Ctrl-C while it parses) keeps its status
+    except BaseException as error:
+        # Ctrl-C or SIGTERM, also when Python wrapped its exception in another one.
         code = interrupt_behind(error)
         if code is None:
             raise

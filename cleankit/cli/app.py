@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from cleankit._version import __version__
-from cleankit.core.errors import CleankitError, InputError, RuleError, SettingsError, Terminated
+from cleankit.core.errors import CleankitError, InputError, RuleError, SettingsError
 from cleankit.core.signals import (
     exit_now,
     interrupt_behind,
@@ -55,12 +55,9 @@ def _friendly(command: F) -> F:
             from cleankit.io.outputs import os_problem
 
             raise click.ClickException(str(os_problem(error))) from None
-        except KeyboardInterrupt:
-            exit_now(130, _stopped("interrupted"))
-        except Terminated:
-            exit_now(143, _stopped("terminated"))
-        except Exception as error:
-            code = interrupt_behind(error)  # a signal's exception wrapped in another one
+        except BaseException as error:
+            # Ctrl-C or SIGTERM, also when Python wrapped its exception in another one.
+            code = interrupt_behind(error)
             if code is None:
                 raise
             exit_now(code, _stopped("interrupted" if code == 130 else "terminated"))
