@@ -120,12 +120,14 @@ def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
                 continue
             prov_total += 1
             got = outcome.provenance.get(key)
-            prov_lenient += _same_name(page["provenance"][key], got)
+            as_name = _same_name(page["provenance"][key], got)
+            prov_lenient += as_name
             if _same(page["provenance"][key], got):
                 prov_right += 1
             else:
+                mark = "  " if as_name else "* "
                 wrong.append(
-                    f"{page['id']}: {key} expected {page['provenance'][key]!r}, got {got!r}"
+                    f"{mark}{page['id']}: {key} expected {page['provenance'][key]!r}, got {got!r}"
                 )
     return {
         "items": items,
@@ -163,6 +165,7 @@ def main() -> None:
         f"  ... as names (case, spacing, punctuation, domain ending, notes and lists of the "
         f"annotation): {lenient}/{prov_total} = {lenient / prov_total:.1%}"
     )
+    print("  (* wrong as a name too)")
     for line in wrong:
         print("  wrong", line)
     for category in sorted(result["missed"]):

@@ -439,6 +439,44 @@ def test_a_call_to_action_that_opens_and_closes_a_review_stays_twice() -> None:
     assert outcome.edits == ()
 
 
+_BODY = [
+    "The county opened two cooling centres on Monday after the heat index passed 40 degrees.",
+    "Officials said the libraries would stay open until ten at night for the rest of the week.",
+    "A spokesperson asked residents to check on elderly neighbours at least once a day.",
+]
+
+
+def test_a_body_serialised_again_below_itself_loses_every_later_copy() -> None:
+    # A page that prints its article a second and a third time (a feed or metadata block),
+    # with list dashes between the first copy's lines: the later runs go, the first stays.
+    first = "\n-\n".join(_BODY)
+    again = "\n".join(_BODY)
+    text = f"Heat closes schools\n\n{first}\nSubscribe to our morning briefing.\n{again}\nlogo\n{again}"
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    # Each line goes with one of its line breaks; the last one's is left for tidy-whitespace.
+    expected = f"Heat closes schools\n\n{first}\nSubscribe to our morning briefing.\nlogo\n"
+    assert outcome.doc.text == expected
+    assert {e.rule for e in outcome.edits} == {"repeated-block"}
+    assert "said again in the same order" in outcome.edits[0].why
+    assert restore(outcome.doc.text, outcome.edits) == text
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        pytest.param(_BODY[:2], id="two paragraphs are not yet a run"),
+        pytest.param([_BODY[0], _BODY[2], _BODY[1]], id="the same paragraphs in another order"),
+    ],
+)
+def test_repeats_that_are_no_second_copy_of_the_body_stay(later: list[str]) -> None:
+    text = "\n\n".join([*_BODY, "The schools reopen on Friday if the forecast holds.", *later])
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert not any(e.rule == "repeated-block" for e in outcome.edits)
+    assert outcome.doc is not None
+    assert "The schools reopen on Friday if the forecast holds." in outcome.doc.text
+
+
 def test_site_boilerplate_counts_subdomains_as_one_site() -> None:
     footer = "Redaksi menerima kiriman foto warga setiap hari kerja melalui surel."
     leads = [

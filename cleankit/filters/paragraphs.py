@@ -30,6 +30,8 @@ _ADJACENT_EXTRA = 3
 _LIST_ITEM = re.compile(
     r"^\s*(?:[-–—•·*▪●◦►»✓✔]|\d{1,3}[.)]|\(?[a-z]\))\s|^[^\W\d_][^\W\d]{1,29}(?: [^\W\d]+){0,3}:\s"
 )
+#: A run of this many prose paragraphs repeated in order is a second copy of the text.
+_RUN_PARAGRAPHS = 3
 _TERMINAL = (".", "!", "?", '"', "”", "’", ")", "»")
 
 
@@ -48,7 +50,9 @@ class DropRepeatedParagraphs:
     before the body paragraph that says it again word for word; a pull quote or a summary
     inside the body stays. A line of four or more words said again right below
     itself in another form (a list item's words as a plain line, or with up to three words
-    trailing) is pasted; the lower copy goes. Every pair is compared
+    trailing) is pasted; the lower copy goes. Three or more prose paragraphs said again in
+    the same order are a second copy of the text (a page that prints its article twice): the
+    later copies go, whatever their number. Every pair is compared
     with exact shingle sets: there are few paragraphs, and exact is cheaper than signatures.
     """
 
@@ -127,6 +131,8 @@ class DropRepeatedParagraphs:
                     why = f"contained in paragraph {j} (containment {common / mine.size:.2f})"
                     reasons[i] = ("contained", why)
                     break
+        for i, why in _repeated_runs(keys, prose, counts).items():
+            reasons.setdefault(i, ("repeated-block", why))
         spans = []
         for i, (rule, why) in sorted(reasons.items()):
             start, end = block_extent(doc.text, found[i].start, found[i].end)
@@ -205,6 +211,42 @@ def _pasted(group: Sequence[int], keeper: int, first_prose: int) -> bool:
         return all(i <= header + 1 for i in group)
     a, b = sorted(group)
     return b <= header + 1 or b - a <= 2 or (a <= header and keeper == b)
+
+
+def _repeated_runs(
+    keys: Sequence[str], prose: Sequence[bool], counts: Sequence[int]
+) -> dict[int, str]:
+    """Later copies of a run of prose paragraphs said again in the same order.
+
+    A page that serialises its article twice (a feed or metadata block below the body, an
+    AMP copy) repeats whole runs of paragraphs. One repeated paragraph may be a refrain, but
+    no article says three of its sentences-long paragraphs again in the same order: the
+    earliest copy of each stays, and the later runs go. Short lines between the paragraphs
+    (list markers, rules, labels) do not break a run.
+    """
+    first_of: dict[str, int] = {}
+    order: list[tuple[int, int | None]] = []  # (paragraph, its first copy's place in order)
+    for i, key in enumerate(keys):
+        if not prose[i] or counts[i] < _STRUCTURE_WORDS:
+            continue
+        earlier = first_of.get(key)
+        if earlier is None:
+            first_of[key] = len(order)
+        order.append((i, earlier))
+    found: dict[int, str] = {}
+    run: list[tuple[int, int]] = []
+    for i, earlier in [*order, (-1, None)]:
+        if earlier is not None and run and earlier == run[-1][1] + 1:
+            run.append((i, earlier))
+            continue
+        if len(run) >= _RUN_PARAGRAPHS:
+            for member, _ in run:
+                found[member] = (
+                    f"one of {len(run)} prose paragraphs said again in the same order "
+                    f"(the run that starts at paragraph {order[run[0][1]][0]})"
+                )
+        run = [(i, earlier)] if earlier is not None else []
+    return found
 
 
 def _prose_neighbours(i: int, prose: Sequence[bool]) -> int:
