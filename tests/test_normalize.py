@@ -10,6 +10,7 @@ from cleankit.filters.normalize import (
     RepairStrayLetters,
     SplitGluedSentences,
 )
+from cleankit.io.extract import extract_html
 from tests.conftest import make_doc
 
 
@@ -257,3 +258,64 @@ NOT_HEADLINE = [
 @pytest.mark.parametrize("text", NOT_HEADLINE)
 def test_look_alikes_of_repeated_headlines_are_left_alone(text: str) -> None:
     assert DropRepeatedHeadline()(make_doc(text)).edits == ()
+
+
+EXTRACTED_BODY = (
+    "The county opened two cooling centres on Monday after the heat index passed 40 degrees.\n\n"
+    "Officials said the libraries would stay open late for the rest of the week."
+)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        pytest.param("Heat forces county to open cooling centres", id="the title itself"),
+        pytest.param(
+            "Heat forces county to open cooling centres - Valley Courier", id="with the site's name"
+        ),
+    ],
+)
+def test_an_extracted_page_loses_the_title_that_opens_its_text(title: str) -> None:
+    text = f"Heat forces county to open cooling centres\n\n{EXTRACTED_BODY}"
+    doc = make_doc(text, title=title, extractor="trafilatura")
+    outcome = DropRepeatedHeadline()(doc)
+    assert outcome.doc is not None
+    assert outcome.doc.text == EXTRACTED_BODY
+    assert [e.rule for e in outcome.edits] == ["title-in-text"]
+    assert "manifest's title column" in outcome.edits[0].why
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        pytest.param({"title": "Heat forces county to open cooling centres"}, id="not extracted"),
+        pytest.param(
+            {
+                "title": "Heat forces county to open cooling centres",
+                "extractor": "trafilatura",
+                "title_in_text": True,
+            },
+            id="title asked for in the text",
+        ),
+        pytest.param(
+            {"title": "Heat forces county to open centres", "extractor": "trafilatura"},
+            id="another title",
+        ),
+    ],
+)
+def test_the_opening_title_stays_where_it_is_no_copy_of_the_metadata(
+    meta: dict[str, object],
+) -> None:
+    text = f"Heat forces county to open cooling centres\n\n{EXTRACTED_BODY}"
+    assert DropRepeatedHeadline()(make_doc(text, **meta)).edits == ()
+
+
+def test_extraction_says_when_the_title_was_written_into_the_text() -> None:
+    html = (
+        "<html><head><title>Heat forces county to open cooling centres</title></head><body>"
+        "<article><p>" + EXTRACTED_BODY.replace("\n\n", "</p><p>") + "</p></article></body></html>"
+    )
+    _, meta = extract_html(html, title_in_text=True)
+    assert meta["title_in_text"] is True
+    _, meta = extract_html(html)
+    assert "title_in_text" not in meta

@@ -49,6 +49,9 @@ def extract_html(html: str, *, title_in_text: bool = False) -> tuple[str, dict[s
                 meta[key] = str(value)
     if "sitename" in meta:
         meta["site"] = meta.pop("sitename")
-    if title_in_text and meta.get("title") and not text.startswith(meta["title"]):
-        text = f"{meta['title']}\n\n{text}"
+    if title_in_text:
+        # Said in meta too, so that drop-repeated-headline leaves the title where it was asked for.
+        meta["title_in_text"] = True
+        if meta.get("title") and not text.startswith(meta["title"]):
+            text = f"{meta['title']}\n\n{text}"
     return text, meta
