@@ -53,7 +53,7 @@ WITH = {
     "wire-en-0931": "\u201cWe are comfortable with where prices are,\u201d he said.",
     "antara-7732": "setelah mencatat peningkatan gempa vulkanik.\n\nKepala pos pengamatan",
     "coastline-4410": "Passengers board the first ferry to Karimun since the storm closed the route on Monday, port officials said",
-    "pages/kabarnusa-pasar-apung": "Pasar Apung Lahir Kembali di Sungai Tallo\nPuluhan perahu pedagang",
+    "pages/kabarnusa-pasar-apung": "Puluhan perahu pedagang kembali memenuhi Sungai Tallo",
 }
 
 
@@ -75,6 +75,16 @@ def test_listed_junk_is_gone(run: tuple[dict[str, str], pl.DataFrame], doc_id: s
 def test_reporting_is_kept(run: tuple[dict[str, str], pl.DataFrame], doc_id: str) -> None:
     texts, _ = run
     assert WITH[doc_id] in texts[doc_id]
+
+
+def test_an_html_page_keeps_its_title_in_the_manifest_not_in_the_text(
+    run: tuple[dict[str, str], pl.DataFrame],
+) -> None:
+    texts, manifest = run
+    doc_id = "pages/kabarnusa-pasar-apung"
+    row = manifest.filter(pl.col("doc_id") == doc_id).row(0, named=True)
+    assert row["title"] == "Pasar Apung Lahir Kembali di Sungai Tallo"
+    assert texts[doc_id].startswith("Puluhan perahu pedagang kembali memenuhi Sungai Tallo")
 
 
 def test_copies_are_clustered_with_the_first_seen(run: tuple[dict[str, str], pl.DataFrame]) -> None:
