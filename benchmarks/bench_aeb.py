@@ -35,7 +35,7 @@ DEFAULT_AEB = HERE.parent.parent / "shared" / "benchmarks" / "aeb"
 
 
 def extracted(aeb: Path, page_id: str, cache: Path) -> tuple[str, dict[str, str]]:
-    cached = cache / f"{page_id}.v3.json"
+    cached = cache / f"{page_id}.v4.json"
     if cached.exists():
         data = json.loads(cached.read_text(encoding="utf-8"))
         return data["text"], data["meta"]

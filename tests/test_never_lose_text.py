@@ -11,6 +11,7 @@ from cleankit.core.document import Document, Outcome, Span, cut
 from cleankit.core.settings import Settings
 from cleankit.filters.normalize import FixText, SplitGluedSentences
 from cleankit.io.corpus import read_documents
+from cleankit.io.extract import restore_dropped_lines
 from cleankit.run import clean_text
 from tests.conftest import make_doc
 
@@ -32,6 +33,53 @@ def test_html_title_goes_to_meta_not_into_the_text(tmp_path: Path) -> None:
     [with_title] = list(read_documents(page, title_in_text=True))
     assert isinstance(with_title, Document)
     assert with_title.text.startswith("Pasar Apung Kembali Ramai\n\nPuluhan perahu")
+
+
+LEAD = "The county opened two cooling centres on Monday after the heat index passed 40 degrees."
+MIDDLE = "Officials said the libraries would stay open until ten at night for the rest of the week."
+LAST = "A spokesperson asked residents to check on elderly neighbours at least once a day."
+
+
+def test_precision_mode_loses_no_link_text_inside_a_sentence() -> None:
+    cut_short = "The mayor said that for the rest of the summer."
+    whole = "The mayor said that the centres would stay open for the rest of the summer."
+    text, changed = restore_dropped_lines(
+        f"{LEAD}\n{cut_short}\n{LAST}", f"{LEAD}\n{whole}\n{LAST}"
+    )
+    assert (text, changed) == (f"{LEAD}\n{whole}\n{LAST}", 1)
+
+
+def test_a_paragraph_and_a_heading_dropped_inside_the_body_come_back_in_place() -> None:
+    heading = "Where to find help"
+    balanced = f"Related: Ten tips for a heatwave\n{LEAD}\n{MIDDLE}\n{heading}\n{LAST}\nMore stories from the valley are on our site today."
+    text, changed = restore_dropped_lines(f"{LEAD}\n{LAST}", balanced)
+    # Above the first kept line and below the last, balanced mode's extra lines stay out.
+    assert (text, changed) == (f"{LEAD}\n{MIDDLE}\n{heading}\n{LAST}", 2)
+
+
+@pytest.mark.parametrize(
+    ("precise", "balanced"),
+    [
+        pytest.param(
+            f"{LEAD}\n{LAST}",
+            f"{LEAD}\nREAD MORE: HEAT WAVE CLOSES SCHOOLS\n{LAST}",
+            id="a link shouted in capitals",
+        ),
+        pytest.param(f"{LEAD}\n{LAST}", f"{LEAD}\nAdvertisement\n{LAST}", id="a one-word label"),
+        pytest.param(
+            f"{LEAD}\n{LAST}",
+            f"{LEAD}\nShop our picks\nSee the deals\nTop offers\n{LEAD[:40]}\n{LAST}",
+            id="short lines over no kept prose",
+        ),
+        pytest.param(
+            f"{LEAD}\n- {MIDDLE}\n{LAST}",
+            f"{LEAD}\n- \n{MIDDLE}\n{LAST}",
+            id="a line the text already holds",
+        ),
+    ],
+)
+def test_lines_precision_mode_was_right_to_drop_stay_out(precise: str, balanced: str) -> None:
+    assert restore_dropped_lines(precise, balanced) == (precise, 0)
 
 
 @pytest.mark.parametrize(
