@@ -13,9 +13,11 @@ _SENTENCE_END = '.!?:;"”’)'
 _SITE_SUFFIX = re.compile(r"\s+[-|–—:·•]{1,2}\s+(?:\S+\s+){0,5}\S+$")
 
 
-def headline_of(doc: Document) -> str | None:
-    """The document's headline: its first paragraph when that reads as one (short, no full stop)."""
-    found = paragraphs(doc.text)
+def headline_of(doc: Document, found: list[Paragraph] | None = None) -> str | None:
+    """The document's headline: its first paragraph when that reads as one (short, no full stop).
+    ``found`` are the text's paragraphs when the caller already has them."""
+    if found is None:
+        found = paragraphs(doc.text)
     if not found:
         return None
     first = found[0].text.strip()
@@ -68,7 +70,7 @@ class DropRepeatedHeadline:
             )
             spans.append(Span(start, end, "title-in-text", "", why))
         else:
-            title = headline_of(doc)
+            title = headline_of(doc, found)
         if title is None:
             return Outcome(doc=doc)
         key = collapse_spaces(title).casefold()

@@ -66,7 +66,7 @@ class DropRepeatedParagraphs:
         found = paragraphs(doc.text)
         if len(found) < 2:
             return Outcome(doc=doc)
-        headline = headline_of(doc)
+        headline = headline_of(doc, found)
         keys = [normalize_key(p.text) for p in found]
         tokens = [k.split() for k in keys]  # the words of each paragraph, split once
         counts = [len(t) for t in tokens]
