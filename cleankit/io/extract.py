@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from itertools import islice
 from typing import Any
 
 __all__ = ["PRECISION_KEEPS", "extract_html", "restore_dropped_lines"]
@@ -43,12 +44,10 @@ def extract_html(html: str, *, title_in_text: bool = False) -> tuple[str, dict[s
     }
     balanced = trafilatura.extract(html, **options) or ""
     precise = trafilatura.extract(html, favor_precision=True, **options) or ""
-    restored = 0
     if precise and len(precise) >= PRECISION_KEEPS * len(balanced):
-        text, mode = precise, "precision"
-        text, restored = restore_dropped_lines(precise, balanced)
+        (text, restored), mode = restore_dropped_lines(precise, balanced), "precision"
     else:
-        text, mode = balanced, "balanced"
+        text, restored, mode = balanced, 0, "balanced"
     if not text:
         raise ValueError("no article text found in HTML")
     metadata = trafilatura.extract_metadata(html)
@@ -87,9 +86,12 @@ def restore_dropped_lines(precise: str, balanced: str) -> tuple[str, int]:
     """
     lines = precise.split("\n")
     others = balanced.split("\n")
+    stripped = [line.strip() for line in others]
+    present = set(stripped)
+    worded = [(line, len(line.split())) for line in others]
     changed = 0
     for j, line in enumerate(lines):
-        fuller = _fuller_line(line, others)
+        fuller = _fuller_line(line, present, worded)
         if fuller is not None:
             lines[j] = fuller
             changed += 1
@@ -97,38 +99,36 @@ def restore_dropped_lines(precise: str, balanced: str) -> tuple[str, int]:
     for j, line in enumerate(lines):
         kept.setdefault(line.strip(), j)
     kept.pop("", None)
-    matched = [i for i, line in enumerate(others) if line.strip() in kept]
+    matched = [i for i, body in enumerate(stripped) if body in kept]
     if len(matched) < 2:
         return "\n".join(lines), changed
     flat = " ".join(" ".join(lines).split())
     after: dict[int, list[str]] = {}
-    anchor = kept[others[matched[0]].strip()]
+    anchor = kept[stripped[matched[0]]]
     for i in range(matched[0] + 1, matched[-1]):
-        body = others[i].strip()
+        body = stripped[i]
         if body in kept:
             anchor = kept[body]
-        elif (
-            body and " ".join(body.split()) not in flat and _body_line(body, others[i + 1 :], kept)
-        ):
+        elif body and " ".join(body.split()) not in flat and _body_line(body, stripped, i, kept):
             after.setdefault(anchor, []).append(others[i])
             changed += 1
     merged = [out for j, line in enumerate(lines) for out in (line, *after.get(j, ()))]
     return "\n".join(merged), changed
 
 
-def _fuller_line(line: str, others: Sequence[str]) -> str | None:
+def _fuller_line(line: str, present: set[str], others: Sequence[tuple[str, int]]) -> str | None:
     """The one balanced line that holds all of ``line``'s words in order and more (the link
     text precision mode cut from it); None when the line is there as it is, or no single
-    line fits."""
+    line fits. ``present`` holds the balanced lines stripped, ``others`` each with its count
+    of words."""
     body = line.strip()
     words = body.split()
-    if len(words) < 4 or any(other.strip() == body for other in others):
+    if len(words) < 4 or body in present:
         return None
     fits = [
         other
-        for other in others
-        if len(words) < len(other.split()) <= 2 * len(words) + 10
-        and _in_order(words, other.split())
+        for other, count in others
+        if len(words) < count <= 2 * len(words) + 10 and _in_order(words, other.split())
     ]
     return fits[0] if len(fits) == 1 else None
 
@@ -138,13 +138,13 @@ def _in_order(words: Sequence[str], longer: Sequence[str]) -> bool:
     return all(word in remaining for word in words)
 
 
-def _body_line(body: str, below: Sequence[str], kept: dict[str, int]) -> bool:
-    """Whether a line precision mode dropped from inside the body is reporting: prose, or a
-    heading right above a kept prose line."""
+def _body_line(body: str, stripped: Sequence[str], at: int, kept: dict[str, int]) -> bool:
+    """Whether balanced line ``at``, which precision mode dropped from inside the body, is
+    reporting: prose, or a heading right above a kept prose line."""
     count = len(body.split())
     if count >= _PROSE_WORDS and body.endswith(_PROSE_ENDS):
         return True
     if not 2 <= count <= _HEADING_WORDS or body.isupper():
         return False  # one word ("Advertisement", "Tags") labels a slot; capitals shout a link
-    following = next((line.strip() for line in below if line.strip()), "")
+    following = next((line for line in islice(stripped, at + 1, None) if line), "")
     return following in kept and len(following.split()) >= _PROSE_WORDS
