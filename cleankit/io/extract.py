@@ -6,13 +6,14 @@ from collections.abc import Iterator, Sequence
 from itertools import islice
 from typing import Any
 
+from cleankit.core.text import PROSE_WORDS, collapse_spaces
+
 __all__ = ["PRECISION_KEEPS", "extract_html", "restore_dropped_lines"]
 
 #: trafilatura's precision mode is used when it keeps at least this share of the characters its
 #: balanced mode keeps; below it, precision mode has dropped part of the body, not furniture.
 PRECISION_KEEPS = 0.5
-#: A body line put back must read as prose: this many words and a sentence's end.
-_PROSE_WORDS = 8
+#: A body line put back must read as prose: PROSE_WORDS words and one of these ends.
 _PROSE_ENDS = (".", "!", "?", '"', "”", "’", ")")
 #: A heading put back is at most this long and stands right above a line of the body.
 _HEADING_WORDS = 12
@@ -102,14 +103,14 @@ def restore_dropped_lines(precise: str, balanced: str) -> tuple[str, int]:
     matched = [i for i, body in enumerate(stripped) if body in kept]
     if len(matched) < 2:
         return "\n".join(lines), changed
-    flat = " ".join(" ".join(lines).split())
+    flat = collapse_spaces(" ".join(lines))
     after: dict[int, list[str]] = {}
     anchor = kept[stripped[matched[0]]]
     for i in range(matched[0] + 1, matched[-1]):
         body = stripped[i]
         if body in kept:
             anchor = kept[body]
-        elif body and " ".join(body.split()) not in flat and _body_line(body, stripped, i, kept):
+        elif body and collapse_spaces(body) not in flat and _body_line(body, stripped, i, kept):
             after.setdefault(anchor, []).append(others[i])
             changed += 1
     merged = [out for j, line in enumerate(lines) for out in (line, *after.get(j, ()))]
@@ -142,9 +143,9 @@ def _body_line(body: str, stripped: Sequence[str], at: int, kept: dict[str, int]
     """Whether balanced line ``at``, which precision mode dropped from inside the body, is
     reporting: prose, or a heading right above a kept prose line."""
     count = len(body.split())
-    if count >= _PROSE_WORDS and body.endswith(_PROSE_ENDS):
+    if count >= PROSE_WORDS and body.endswith(_PROSE_ENDS):
         return True
     if not 2 <= count <= _HEADING_WORDS or body.isupper():
         return False  # one word ("Advertisement", "Tags") labels a slot; capitals shout a link
     following = next((line for line in islice(stripped, at + 1, None) if line), "")
-    return following in kept and len(following.split()) >= _PROSE_WORDS
+    return following in kept and len(following.split()) >= PROSE_WORDS
