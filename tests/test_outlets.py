@@ -44,6 +44,8 @@ def test_same_outlet(a: str, b: str, same: bool) -> None:
         ("cited_source", "beritatimur.com", "syndicated_from"),
         ("cited_source", "BMKG", "cited_source"),
         ("cited_source", "media sosial", "cited_source"),
+        ("cited_source", "News agencies", "cited_source"),  # a description, not a title
+        ("cited_source", "Folha de S.Paulo", "syndicated_from"),  # short links stay in a title
         ("cited_source", "Kompas TV", None),  # on kompas.tv: the page itself
         ("wire_agency", "Bernama", "wire_agency"),
         ("wire_agency", "Sinar Harian", "syndicated_from"),

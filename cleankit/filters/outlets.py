@@ -35,6 +35,8 @@ _MAX_ADDED = 4
 #: ("AP") fit inside too many names.
 _MIN_INITIALS = 3
 _MAX_INITIALS = 5
+#: Longest lower-case word an outlet's title holds ("de", "of", "the", "von", "dari").
+_MAX_LINK = 4
 
 
 def same_outlet(a: str, b: str) -> bool:
@@ -65,10 +67,15 @@ def _in_order(letters: str, word: str) -> bool:
 
 
 def _outlet_title(value: str, press_words: frozenset[str]) -> bool:
-    """A web address ("suarajatimpost.com") or a capitalised press word ("Harian Metro")."""
+    """A web address ("suarajatimpost.com") or a title with a capitalised press word ("Harian
+    Metro"). A title capitalises its words but short links ("Folha de S.Paulo", "Voice of
+    the People"); "News agencies" describes where a text came from and names no outlet."""
     if _ADDRESS.match(value.strip()):
         return True
-    return any(w[0].isupper() and w.casefold() in press_words for w in _WORD.findall(value))
+    words = _WORD.findall(value)
+    if any(w.islower() and len(w) > _MAX_LINK for w in words):
+        return False
+    return any(w[0].isupper() and w.casefold() in press_words for w in words)
 
 
 def reads_as_outlet(value: str, names: NameTable) -> bool:
