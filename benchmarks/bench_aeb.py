@@ -18,14 +18,13 @@ import argparse
 import gzip
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from scoring import f1, precision_recall  # noqa: E402
+from scoring import RemovalTable, f1, precision_recall  # noqa: E402
 
 from cleankit.core.document import Document  # noqa: E402
 from cleankit.io.extract import extract_html  # noqa: E402
@@ -71,10 +70,6 @@ def reference(aeb: Path, page_id: str, cache: Path) -> str:
     return text
 
 
-def _collapse(text: str) -> str:
-    return " ".join(text.split())
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--aeb", type=Path, default=DEFAULT_AEB)
@@ -89,7 +84,7 @@ def main() -> None:
     ids = sorted(truth)[: args.pages or None]
     chain = default_chain(corpus_level=False)
     sums = {"trafilatura": [0.0, 0.0], "extraction": [0.0, 0.0], "cleankit": [0.0, 0.0]}
-    hurt: dict[tuple[str, str], list[str]] = defaultdict(list)
+    hurt = RemovalTable()
     deltas: list[tuple[float, str]] = []
     for page_id in ids:
         gold = truth[page_id]["articleBody"]
@@ -102,11 +97,7 @@ def main() -> None:
         if text.strip():
             outcome = chain(Document(id=page_id, text=text, meta=meta))
             cleaned = outcome.doc.text if outcome.doc is not None else ""
-            gold_flat = _collapse(gold)
-            for edit in outcome.edits:
-                removed = _collapse(edit.removed)
-                if len(removed) >= 20 and removed in gold_flat:
-                    hurt[(edit.step, edit.rule or "")].append(page_id[:10])
+            hurt.add(page_id, outcome.edits, gold)
         p1, r1 = precision_recall(cleaned, gold)
         sums["extraction"][0] += p0
         sums["extraction"][1] += r0
@@ -123,12 +114,7 @@ def main() -> None:
     }
     for name, (p, r) in sums.items():
         print(f"{labels[name]:<24} {f1(p / n, r / n):>6.3f} {p / n:>9.3f} {r / n:>7.3f}")
-    print("\npages where an edit removed gold text, by step and rule:")
-    if not hurt:
-        print("  none")
-    for (step, rule), pages in sorted(hurt.items(), key=lambda kv: -len(set(kv[1]))):
-        unique = sorted(set(pages))
-        print(f"  {step:<26} {rule:<24} {len(unique):>3} pages  {' '.join(unique[:6])}")
+    hurt.print()
     for delta, page_id in sorted(deltas)[: args.worst]:
         print(f"  worst: {page_id} F1 change {delta:+.3f}")
 

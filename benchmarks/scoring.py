@@ -7,8 +7,8 @@ survive are found by replaying the edits step by step over an array of origins.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from itertools import groupby
 
 from cleankit.core.document import Edit
@@ -67,3 +67,34 @@ def precision_recall(predicted: str, gold: str) -> tuple[float, float]:
 def f1(precision: float, recall: float) -> float:
     """Harmonic mean, 0 when both are 0."""
     return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def gold_removals(edits: Iterable[Edit], gold: str) -> list[tuple[str, str]]:
+    """(step, rule) of each edit whose removed text, whitespace collapsed, is 20+ characters
+    found in the gold body: the article text a page lost to that rule."""
+    gold_flat = " ".join(gold.split())
+    found = []
+    for edit in edits:
+        removed = " ".join(edit.removed.split())
+        if len(removed) >= 20 and removed in gold_flat:
+            found.append((edit.step, edit.rule or ""))
+    return found
+
+
+class RemovalTable:
+    """Pages where an edit removed gold text, gathered by step and rule, printed as a table."""
+
+    def __init__(self) -> None:
+        self.pages: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def add(self, page_id: str, edits: Iterable[Edit], gold: str) -> None:
+        for key in gold_removals(edits, gold):
+            self.pages[key].add(page_id[:10])
+
+    def print(self) -> None:
+        print("\npages where an edit removed gold text, by step and rule:")
+        if not self.pages:
+            print("  none")
+        for (step, rule), pages in sorted(self.pages.items(), key=lambda kv: -len(kv[1])):
+            shown = " ".join(sorted(pages)[:6])
+            print(f"  {step:<26} {rule:<24} {len(pages):>3} pages  {shown}")

@@ -49,6 +49,14 @@ def test_a_pure_time_stamp_inside_the_article_goes() -> None:
     assert outcome.doc.text == f"{LEAD}\n{BODY}"
 
 
+def test_numbered_subheadings_and_a_quoted_post_s_signature_inside_the_article_stay() -> None:
+    text = (
+        f"{LEAD}\n2. Avoid skipping meals\n{BODY}\n"
+        f"— Rina Lee (@rinalee) November 18, 2019\n3. Sleep well\n{CLOSE}"
+    )
+    assert DropPageFurniture()(make_doc(text)).edits == ()
+
+
 def test_a_date_label_that_lost_its_date_goes_even_inside_the_article() -> None:
     text = f"{LEAD}\nPosted on\n{BODY}"
     outcome = DropPageFurniture()(make_doc(text))
@@ -114,6 +122,10 @@ def test_text_extracted_by_trafilatura_is_left_alone() -> None:
         (LEAD, "prose"),
         ("Posted 3:23 pm, August 10, 2018", "stamp"),
         ("8.8K", "stamp"),
+        ("218 views", "stamp"),
+        ("2. Avoid skipping meals", "short"),  # an item's number, not a count
+        ("16) Taboo", "short"),
+        ("— Rina Lee (@rinalee) November 18, 2019", "other"),  # a quoted post's signature
         ("Home / World / Asia", "menu"),
         ("info@example.org", "address"),
         ("Latest Stories", "short"),

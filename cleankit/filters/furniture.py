@@ -70,7 +70,12 @@ _DATE_LABEL = re.compile(
     r"(?:\s+(?:on|at|el|le|am|em|pada|il|op))?\s*:?$",
     re.IGNORECASE,
 )
-_COUNTER = re.compile(r"^[\d.,]+\s*[KkMmJjRrBb]?\+?(?:\s+\p{L}+){0,3}$")
+# A count with its unit ("8.8K", "218 views", "12 Komentar"); the number ends in a digit, so an
+# item's number ("2. Avoid skipping meals", "16) Taboo") heads a list and is no counter.
+_COUNTER = re.compile(r"^\d(?:[\d.,]*\d)?\s*[KkMmJjRrBb]?\+?(?:\s+\p{L}+){0,3}$")
+# The signature under an embedded post: a dash, the author, the account in brackets, the date
+# ("— Rina Lee (@rinalee) November 18, 2019"). It says who wrote the quoted post: not a stamp.
+_POST_SIGNATURE = re.compile(r"^[—–-]\s*\p{L}[^\n]{0,80}\(@\w+\)")
 _ADDRESS = re.compile(r"https?://|www\.|\S+@\S+\.\S+|(?:^|\s)[@#]\w+")
 _MENU_SEPARATORS = re.compile(r"\s[|•·/›»>]\s|\s\|\s?|\s?\|\s")
 _SENTENCE_INSIDE = re.compile(r"\p{Ll}[.!?][\"”’)]?\s")
@@ -110,6 +115,8 @@ def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
             if share < 0.08:
                 return "other", f"{count} words but {share:.0%} stopwords (a list, not prose)"
         return "prose", f"{count} words"
+    if _POST_SIGNATURE.match(body):
+        return "other", "the signature of a quoted post (author, account, date)"
     if _COUNTER.match(body):
         return "stamp", "a number with at most a few words (a counter)"
     if _DATE_LABEL.match(body):

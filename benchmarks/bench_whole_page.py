@@ -1,0 +1,107 @@
+"""Whole-page text of the AEB pages, cleaned without an extractor: how much page furniture the
+line-level filters take out of real pages from 180 sites, and what article text they cost.
+
+    python benchmarks/bench_whole_page.py [--aeb ../shared/benchmarks/aeb] [--pages N]
+
+A corpus that was scraped as plain text (the devpages' shape) never passes through
+trafilatura, so ``drop-page-furniture`` and the rules are all that stand between the menus,
+footers and teasers of a page and the output. Here each AEB page becomes the text a naive
+scraper keeps: every text node of ``<body>``, one line per block element, scripts, styles and
+comments left out. The default per-document chain (corpus dedup off) cleans it with no
+``extractor`` in its metadata, so the furniture filter runs. Scored with the AEB metric
+(scoring.py) against the gold body, before and after cleaning, and a table of the pages where
+an edit removed gold text, by rule: the article text that plain-text cleaning loses.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import lxml.html
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from bench_aeb import DEFAULT_AEB  # noqa: E402
+from scoring import RemovalTable, f1, precision_recall  # noqa: E402
+
+from cleankit.core.document import Document  # noqa: E402
+from cleankit.run import default_chain  # noqa: E402
+
+#: Elements that start a new line in the scraped text (a browser's block boxes, roughly).
+_BLOCKS = frozenset(
+    {
+        *("p", "div", "li", "br", "tr", "ul", "ol", "dd", "dt", "table", "form"),
+        *("h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "figure", "figcaption"),
+        *("section", "article", "header", "footer", "nav", "aside"),
+    }
+)
+_DROPPED = "//script|//style|//noscript|//svg|//template"
+
+
+def page_text(html: str) -> str:
+    """The text of ``<body>`` as a scraper that keeps everything would write it."""
+    root = lxml.html.fromstring(html)
+    for node in root.xpath(_DROPPED):
+        node.drop_tree()
+    body = root.find("body")
+    parts: list[str] = []
+
+    def walk(node: lxml.html.HtmlElement) -> None:
+        if not isinstance(node.tag, str):  # a comment or processing instruction
+            return
+        block = node.tag in _BLOCKS
+        if block:
+            parts.append("\n")
+        parts.append(node.text or "")
+        for child in node:
+            walk(child)
+            parts.append(child.tail or "")
+        if block:
+            parts.append("\n")
+
+    walk(body if body is not None else root)
+    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--aeb", type=Path, default=DEFAULT_AEB)
+    parser.add_argument("--pages", type=int, default=0, help="only the first N pages")
+    args = parser.parse_args()
+    truth_path = args.aeb / "ground-truth.json"
+    if not truth_path.exists():
+        sys.exit(f"{truth_path}: no such file (the AEB data lives in ../shared/benchmarks/aeb)")
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    ids = sorted(truth)[: args.pages or None]
+    chain = default_chain(corpus_level=False)
+    before = [0.0, 0.0]
+    after = [0.0, 0.0]
+    hurt = RemovalTable()
+    for page_id in ids:
+        gold = truth[page_id]["articleBody"]
+        html = gzip.decompress((args.aeb / "html" / f"{page_id}.html.gz").read_bytes())
+        text = page_text(html.decode("utf-8", "replace"))
+        outcome = chain(Document(id=page_id, text=text))
+        cleaned = outcome.doc.text if outcome.doc is not None else ""
+        hurt.add(page_id, outcome.edits, gold)
+        for sums, scored in ((before, text), (after, cleaned)):
+            p, r = precision_recall(scored, gold)
+            sums[0] += p
+            sums[1] += r
+    n = len(ids)
+    print(f"pages: {n}")
+    print(f"{'text':<24} {'F1':>6} {'precision':>9} {'recall':>7}")
+    for label, (p, r) in (("whole page", before), ("whole page, cleaned", after)):
+        print(f"{label:<24} {f1(p / n, r / n):>6.3f} {p / n:>9.3f} {r / n:>7.3f}")
+    hurt.print()
+
+
+if __name__ == "__main__":
+    main()
