@@ -70,24 +70,35 @@ def reference(aeb: Path, page_id: str, cache: Path) -> str:
     return text
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def page_arguments(description: str) -> argparse.ArgumentParser:
+    """The options every AEB script takes: where the set is, and how many of its pages."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--aeb", type=Path, default=DEFAULT_AEB)
     parser.add_argument("--pages", type=int, default=0, help="only the first N pages")
-    parser.add_argument("--cache", type=Path, default=HERE / "out" / "aeb-extract")
-    parser.add_argument("--worst", type=int, default=0, help="list the N pages cleaning hurt most")
-    args = parser.parse_args()
-    truth_path = args.aeb / "ground-truth.json"
+    return parser
+
+
+def gold_bodies(aeb: Path, pages: int) -> dict[str, str]:
+    """Page id -> gold article body, in id order, the first ``pages`` (all with 0); exits
+    with a one-line message when the set is not there."""
+    truth_path = aeb / "ground-truth.json"
     if not truth_path.exists():
         sys.exit(f"{truth_path}: no such file (the AEB data lives in ../shared/benchmarks/aeb)")
     truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    ids = sorted(truth)[: args.pages or None]
+    return {page_id: truth[page_id]["articleBody"] for page_id in sorted(truth)[: pages or None]}
+
+
+def main() -> None:
+    parser = page_arguments(__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=HERE / "out" / "aeb-extract")
+    parser.add_argument("--worst", type=int, default=0, help="list the N pages cleaning hurt most")
+    args = parser.parse_args()
+    golds = gold_bodies(args.aeb, args.pages)
     chain = default_chain(corpus_level=False)
     sums = {"trafilatura": [0.0, 0.0], "extraction": [0.0, 0.0], "cleankit": [0.0, 0.0]}
     hurt = RemovalTable()
     deltas: list[tuple[float, str]] = []
-    for page_id in ids:
-        gold = truth[page_id]["articleBody"]
+    for page_id, gold in golds.items():
         text, meta = extracted(args.aeb, page_id, args.cache)
         pr, rr = precision_recall(reference(args.aeb, page_id, args.cache), gold)
         sums["trafilatura"][0] += pr
@@ -104,7 +115,7 @@ def main() -> None:
         sums["cleankit"][0] += p1
         sums["cleankit"][1] += r1
         deltas.append((f1(p1, r1) - f1(p0, r0), page_id))
-    n = len(ids)
+    n = len(golds)
     print(f"pages: {n}")
     print(f"{'system':<24} {'F1':>6} {'precision':>9} {'recall':>7}")
     labels = {

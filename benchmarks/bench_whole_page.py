@@ -15,9 +15,7 @@ an edit removed gold text, by rule: the article text that plain-text cleaning lo
 
 from __future__ import annotations
 
-import argparse
 import gzip
-import json
 import sys
 from pathlib import Path
 
@@ -27,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from bench_aeb import DEFAULT_AEB  # noqa: E402
+from bench_aeb import gold_bodies, page_arguments  # noqa: E402
 from scoring import RemovalTable, f1, precision_recall  # noqa: E402
 
 from cleankit.core.document import Document  # noqa: E402
@@ -71,21 +69,13 @@ def page_text(html: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--aeb", type=Path, default=DEFAULT_AEB)
-    parser.add_argument("--pages", type=int, default=0, help="only the first N pages")
-    args = parser.parse_args()
-    truth_path = args.aeb / "ground-truth.json"
-    if not truth_path.exists():
-        sys.exit(f"{truth_path}: no such file (the AEB data lives in ../shared/benchmarks/aeb)")
-    truth = json.loads(truth_path.read_text(encoding="utf-8"))
-    ids = sorted(truth)[: args.pages or None]
+    args = page_arguments(__doc__.splitlines()[0]).parse_args()
+    golds = gold_bodies(args.aeb, args.pages)
     chain = default_chain(corpus_level=False)
     before = [0.0, 0.0]
     after = [0.0, 0.0]
     hurt = RemovalTable()
-    for page_id in ids:
-        gold = truth[page_id]["articleBody"]
+    for page_id, gold in golds.items():
         html = gzip.decompress((args.aeb / "html" / f"{page_id}.html.gz").read_bytes())
         text = page_text(html.decode("utf-8", "replace"))
         outcome = chain(Document(id=page_id, text=text))
@@ -95,7 +85,7 @@ def main() -> None:
             p, r = precision_recall(scored, gold)
             sums[0] += p
             sums[1] += r
-    n = len(ids)
+    n = len(golds)
     print(f"pages: {n}")
     print(f"{'text':<24} {'F1':>6} {'precision':>9} {'recall':>7}")
     for label, (p, r) in (("whole page", before), ("whole page, cleaned", after)):
