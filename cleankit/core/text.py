@@ -7,6 +7,7 @@ and without; treating each line as a paragraph works for both and never merges t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from cleankit.core.document import Span
@@ -17,6 +18,7 @@ __all__ = [
     "PROSE_WORDS",
     "Paragraph",
     "block_extent",
+    "in_order",
     "letter_words",
     "normalize_key",
     "paragraphs",
@@ -135,6 +137,13 @@ def normalize_key(text: str, *, mask_digits: bool = False) -> str:
     """A comparison key: casefolded words joined by spaces, digits optionally masked to 0."""
     key = " ".join(words(text))
     return _DIGIT.sub("0", key) if mask_digits else key
+
+
+def in_order(items: Iterable[object], within: Iterable[object]) -> bool:
+    """Whether every one of ``items`` stands in ``within`` in the same order, others between
+    allowed: the letters of initials in a name, the words of a line in a longer line."""
+    rest = iter(within)
+    return all(item in rest for item in items)
 
 
 def collapse_spaces(text: str) -> str:

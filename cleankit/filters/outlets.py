@@ -18,6 +18,7 @@ from collections.abc import Iterable
 
 import regex as re
 
+from cleankit.core.text import in_order
 from cleankit.filters.names import NameTable, same_outlet_key
 
 __all__ = ["another_outlet", "reads_as_outlet", "route", "same_outlet"]
@@ -57,13 +58,8 @@ def same_outlet(a: str, b: str) -> bool:
         _MIN_INITIALS <= len(short) <= _MAX_INITIALS
         and short.isalpha()
         and short[0] == long[0]
-        and _in_order(short, long)
+        and in_order(short, long)
     )
-
-
-def _in_order(letters: str, word: str) -> bool:
-    rest = iter(word)
-    return all(letter in rest for letter in letters)
 
 
 def _outlet_title(value: str, press_words: frozenset[str]) -> bool:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from itertools import islice
 from typing import Any
 
-from cleankit.core.text import PROSE_WORDS, collapse_spaces
+from cleankit.core.text import PROSE_WORDS, collapse_spaces, in_order
 
 __all__ = ["PRECISION_KEEPS", "extract_html", "restore_dropped_lines"]
 
@@ -129,14 +129,9 @@ def _fuller_line(line: str, present: set[str], others: Sequence[tuple[str, int]]
     fits = [
         other
         for other, count in others
-        if len(words) < count <= 2 * len(words) + 10 and _in_order(words, other.split())
+        if len(words) < count <= 2 * len(words) + 10 and in_order(words, other.split())
     ]
     return fits[0] if len(fits) == 1 else None
-
-
-def _in_order(words: Sequence[str], longer: Sequence[str]) -> bool:
-    remaining: Iterator[str] = iter(longer)
-    return all(word in remaining for word in words)
 
 
 def _body_line(body: str, stripped: Sequence[str], at: int, kept: dict[str, int]) -> bool:
