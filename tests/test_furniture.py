@@ -37,6 +37,34 @@ def test_menus_stamps_and_footer_lists_go_and_the_article_stays() -> None:
     )
 
 
+def test_a_teaser_alone_among_the_header_menus_is_not_the_lead() -> None:
+    # A site's motto (prose) between two menus: the menu under it is still the header.
+    teaser = "Berita terkini dari desa dan kota, setiap hari untuk pembaca di seluruh negeri."
+    header = f"Beranda\nDaerah\n{teaser}\nNasional\nOlahraga\nEkonomi\nHiburan\n"
+    title = "Banjir Rendam Dua Belas Desa di Tepi Sungai\n"
+    article = f"{LEAD}\n{BODY}\n{HEADING}\n{CLOSE}"
+    outcome = DropPageFurniture()(make_doc(header + title + article))
+    assert outcome.doc is not None
+    # The teaser reads as prose and is kept (unsure); every menu item goes.
+    assert outcome.doc.text == f"{teaser}\n{title}{article}"
+    assert [e.removed.strip() for e in outcome.edits] == [
+        "Beranda",
+        "Daerah",
+        "Nasional",
+        "Olahraga",
+        "Ekonomi",
+        "Hiburan",
+    ]
+    assert all(e.why.startswith("page furniture before the lead") for e in outcome.edits)
+
+
+def test_a_lead_over_a_table_of_numbers_stays_the_lead() -> None:
+    # One prose line, then a table's cells, then more prose: the table is the article's.
+    table = "Pemain\nMenit\nPersen\nAndi Saputra\n63\n85%\nBudi Santoso\n57\n77%\n"
+    text = f"{LEAD}\n{table}{BODY}\n{CLOSE}"
+    assert DropPageFurniture()(make_doc(text)).edits == ()
+
+
 def test_a_short_line_between_prose_paragraphs_is_a_heading_and_stays() -> None:
     text = f"{LEAD}\n{HEADING}\n{BODY}\nBaca\n{CLOSE}"
     assert DropPageFurniture()(make_doc(text)).edits == ()

@@ -5,15 +5,18 @@ lists, share and comment widgets, time stamps and view counters, tag lists. They
 prose the way jusText tells boilerplate blocks from content, but on text lines: how many words
 a line has, how many of them are stopwords of the document's language, whether it ends like a
 sentence, and whether it has the shape of a date, a counter, an address or a menu. Position
-decides how sure we are: above the first prose line (the page header) and below the last one
-(the footer) short non-prose lines are furniture; between prose lines only lines whose shape
-alone says "metadata" go, since a short line inside the article is a heading or a list item.
-The last line before the first prose line is kept when it could be the headline. Text that
+decides how sure we are: above the lead (the page header) and below the last prose line (the
+footer) short non-prose lines are furniture; between prose lines only lines whose shape alone
+says "metadata" go, since a short line inside the article is a heading or a list item, and a
+table's numbers are no counters. The lead is the first prose line with another close below
+it: a lone prose line among the header's menus is a motto or a teaser, not the story's start.
+The last line before the lead is kept when it could be the headline. Text that
 trafilatura extracted from HTML is left alone: it already dropped the furniture with the DOM.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -163,7 +166,7 @@ class DropPageFurniture:
         prose = [i for i, (kind, _) in enumerate(kinds) if kind == "prose"]
         if not prose:
             return Outcome(doc=doc)
-        first, last = prose[0], prose[-1]
+        first, last = _lead_index(found, prose), prose[-1]
         headline = _headline_index(found, kinds, first)
         spans: list[Span] = []
         for i, (kind, evidence) in enumerate(kinds):
@@ -187,6 +190,7 @@ class DropPageFurniture:
                 kind == "stamp"
                 and len(letter_words(found[i].text)) <= 4
                 and _between_prose(i, kinds)
+                and not _holds_table(found[slice(*_run_around(i, kinds))])
             ):
                 why = f"metadata line inside the article: {evidence}"
             else:
@@ -194,6 +198,46 @@ class DropPageFurniture:
             start, end = block_extent(doc.text, found[i].start, found[i].end)
             spans.append(Span(start, end, kind, "", why))
         return cut(doc, trim_overlaps(spans), step=self.name)
+
+
+#: Lines between two prose lines beyond which the first stands alone (a teaser in the header).
+_LEAD_GAP = 3
+#: Number-only lines (a table's cells: "63", "85%") that make a gap part of the article.
+_TABLE_CELLS = 3
+
+
+def _lead_index(found: Sequence[Paragraph], prose: Sequence[int]) -> int:
+    """The article's lead: the first prose line that another follows within a few lines.
+
+    A prose line standing alone among the header's menus is a teaser, a cookie notice or a
+    site's motto, and the menus below it are still the header. Lines of bare numbers after it
+    are a table the article opens with, so that line is the lead; so is the first prose line
+    when none has a neighbour."""
+    for here, after in itertools.pairwise(prose):
+        if after - here <= _LEAD_GAP + 1 or _holds_table(found[here + 1 : after]):
+            return here
+    return prose[0]
+
+
+def _run_around(i: int, kinds: Sequence[tuple[str, str]]) -> tuple[int, int]:
+    """The run of non-prose lines that holds line ``i``, as a slice's bounds."""
+    start, stop = i, i + 1
+    while start > 0 and kinds[start - 1][0] != "prose":
+        start -= 1
+    while stop < len(kinds) and kinds[stop][0] != "prose":
+        stop += 1
+    return start, stop
+
+
+def _holds_table(lines: Sequence[Paragraph]) -> bool:
+    """Whether the lines hold a table's cells: three or more lines of bare numbers."""
+    cells = 0
+    for line in lines:
+        if not letter_words(line.text) and any(c.isdigit() for c in line.text):
+            cells += 1
+            if cells >= _TABLE_CELLS:
+                return True
+    return False
 
 
 def _headline_index(
