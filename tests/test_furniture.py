@@ -65,6 +65,30 @@ def test_a_lead_over_a_table_of_numbers_stays_the_lead() -> None:
     assert DropPageFurniture()(make_doc(text)).edits == ()
 
 
+def test_a_numbered_list_running_on_below_the_last_prose_line_stays() -> None:
+    # The list's items are short lines with links under them; those numbered on from the
+    # article's own are the article's, a "most read" list starting again at 1 is the page's.
+    items = (
+        "1) Lampu meja lipat dengan baterai isi ulang yang tahan sampai dua belas jam.\n"
+        "https://toko.example/a1\n"
+        "2) Termos baja tahan karat untuk kopi dan teh panas, kapasitas satu liter.\n"
+        "https://toko.example/a2\n"
+        "3) Payung lipat otomatis\n"
+        "https://toko.example/a3\n"
+        "4) Tas kanvas belanja\n"
+    )
+    footer = "Terpopuler\n1) Harga cabai naik lagi\n2) Jalan tol baru dibuka"
+    doc = make_doc(f"{LEAD}\n{BODY}\n{items}{footer}")
+    outcome = DropPageFurniture()(doc)
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n{BODY}\n{items}"
+    assert [e.removed.strip() for e in outcome.edits] == [
+        "Terpopuler",
+        "1) Harga cabai naik lagi",
+        "2) Jalan tol baru dibuka",
+    ]
+
+
 def test_a_short_line_between_prose_paragraphs_is_a_heading_and_stays() -> None:
     text = f"{LEAD}\n{HEADING}\n{BODY}\nBaca\n{CLOSE}"
     assert DropPageFurniture()(make_doc(text)).edits == ()

@@ -166,7 +166,7 @@ class DropPageFurniture:
         prose = [i for i, (kind, _) in enumerate(kinds) if kind == "prose"]
         if not prose:
             return Outcome(doc=doc)
-        first, last = _lead_index(found, prose), prose[-1]
+        first, last = _lead_index(found, prose), _list_end(found, prose[-1])
         headline = _headline_index(found, kinds, first)
         spans: list[Span] = []
         for i, (kind, evidence) in enumerate(kinds):
@@ -217,6 +217,33 @@ def _lead_index(found: Sequence[Paragraph], prose: Sequence[int]) -> int:
         if after - here <= _LEAD_GAP + 1 or _holds_table(found[here + 1 : after]):
             return here
     return prose[0]
+
+
+#: An item's number opening a line ("16) Camera", "3. Sleep well").
+_ITEM = re.compile(r"^\s*(\d{1,3})[.)]\s+\S")
+#: Lines an item of a numbered list may take before the next item's number (a link, a price).
+_ITEM_LINES = 4
+
+
+def _list_end(found: Sequence[Paragraph], last: int) -> int:
+    """The article's last line: the last prose line, or the last item of a numbered list that
+    runs on below it. Items numbered on from the article's own ("15)" after "14) ...") belong
+    to it however short they are; a list that starts again at 1 is the page's."""
+    number = None
+    for i in range(last, -1, -1):
+        if match := _ITEM.match(found[i].text):
+            number = int(match.group(1))
+            break
+    if number is None:
+        return last
+    end = last
+    for j in range(last + 1, len(found)):
+        if j - end > _ITEM_LINES + 1:
+            break
+        match = _ITEM.match(found[j].text)
+        if match and int(match.group(1)) == number + 1:
+            number, end = number + 1, j
+    return end
 
 
 def _run_around(i: int, kinds: Sequence[tuple[str, str]]) -> tuple[int, int]:
