@@ -58,6 +58,39 @@ def test_a_teaser_alone_among_the_header_menus_is_not_the_lead() -> None:
     assert all(e.why.startswith("page furniture before the lead") for e in outcome.edits)
 
 
+def test_a_note_alone_among_the_footer_menus_is_not_the_article_s_end() -> None:
+    note = "Seluruh isi situs ini dilindungi undang-undang dan tidak boleh disalin tanpa izin."
+    footer = f"Beranda\nTentang Kami\nKontak\nIndeks\n{note}\nKarier\nIklan"
+    article = f"{LEAD}\n{BODY}\n{HEADING}\n{CLOSE}"
+    outcome = DropPageFurniture()(make_doc(f"{article}\n{footer}"))
+    assert outcome.doc is not None
+    # The note reads as prose and is kept (unsure); the menus around it go.
+    assert outcome.doc.text == f"{article}\n{note}\n"
+    assert [e.removed.strip() for e in outcome.edits] == [
+        "Beranda",
+        "Tentang Kami",
+        "Kontak",
+        "Indeks",
+        "Karier",
+        "Iklan",
+    ]
+
+
+def test_a_last_sentence_broken_by_links_below_the_last_prose_line_stays() -> None:
+    # Links cut the sentence into lines; the first ends on a stopword ("the"), so it runs on.
+    broken = "Shares have gained 40% this year, easily outpacing the\nDow Jones\nand\nS&P 500\n"
+    end = "over the same span."
+    text = (
+        "The retailer cut its sales forecast on Tuesday, and its shares fell in early trade.\n"
+        "Analysts said the cut was smaller than the market had feared before the report.\n"
+        f"{broken}{end}\nShare\nTweet"
+    )
+    outcome = DropPageFurniture()(Document(id="d1", text=text, language="en"))
+    assert outcome.doc is not None
+    assert outcome.doc.text.endswith(f"{broken}{end}\n")
+    assert [e.removed.strip() for e in outcome.edits] == ["Share", "Tweet"]
+
+
 def test_a_lead_over_a_table_of_numbers_stays_the_lead() -> None:
     # One prose line, then a table's cells, then more prose: the table is the article's.
     table = "Pemain\nMenit\nPersen\nAndi Saputra\n63\n85%\nBudi Santoso\n57\n77%\n"

@@ -9,8 +9,9 @@ decides how sure we are: above the lead (the page header) and below the last pro
 footer) short non-prose lines are furniture; between prose lines only lines whose shape alone
 says "metadata" go, since a short line inside the article is a heading or a list item, and a
 table's numbers are no counters. The lead is the first prose line with another close below
-it: a lone prose line among the header's menus is a motto or a teaser, not the story's start.
-The last line before the lead is kept when it could be the headline. Text that
+it, the end the last with another close above it: a lone prose line among the header's or
+the footer's menus is a motto, a teaser or a legal note, not the story's start or end. The
+last line before the lead is kept when it could be the headline. Text that
 trafilatura extracted from HTML is left alone: it already dropped the furniture with the DOM.
 """
 
@@ -26,6 +27,7 @@ import regex as re
 from cleankit.core.document import Document, Outcome, Span, cut
 from cleankit.core.text import (
     PROSE_ENDS,
+    PROSE_WORDS,
     Paragraph,
     block_extent,
     letter_words,
@@ -166,7 +168,8 @@ class DropPageFurniture:
         prose = [i for i, (kind, _) in enumerate(kinds) if kind == "prose"]
         if not prose:
             return Outcome(doc=doc)
-        first, last = _lead_index(found, prose), _list_end(found, prose[-1])
+        first = _lead_index(found, kinds, prose)
+        last = _list_end(found, _sentence_end(found, _end_index(found, kinds, prose), stopwords))
         headline = _headline_index(found, kinds, first)
         spans: list[Span] = []
         for i, (kind, evidence) in enumerate(kinds):
@@ -200,23 +203,65 @@ class DropPageFurniture:
         return cut(doc, trim_overlaps(spans), step=self.name)
 
 
-#: Lines between two prose lines beyond which the first stands alone (a teaser in the header).
+#: Furniture lines between two prose lines beyond which one stands alone (a header's teaser).
 _LEAD_GAP = 3
 #: Number-only lines (a table's cells: "63", "85%") that make a gap part of the article.
 _TABLE_CELLS = 3
 
 
-def _lead_index(found: Sequence[Paragraph], prose: Sequence[int]) -> int:
-    """The article's lead: the first prose line that another follows within a few lines.
+def _lead_index(
+    found: Sequence[Paragraph], kinds: Sequence[tuple[str, str]], prose: Sequence[int]
+) -> int:
+    """The article's lead: the first prose line with another prose line close below it.
 
     A prose line standing alone among the header's menus is a teaser, a cookie notice or a
-    site's motto, and the menus below it are still the header. Lines of bare numbers after it
-    are a table the article opens with, so that line is the lead; so is the first prose line
-    when none has a neighbour."""
+    site's motto, and the menus below it are still the header; the first prose line is the
+    lead when none has a neighbour."""
     for here, after in itertools.pairwise(prose):
-        if after - here <= _LEAD_GAP + 1 or _holds_table(found[here + 1 : after]):
+        if _close(found, kinds, here, after):
             return here
     return prose[0]
+
+
+def _end_index(
+    found: Sequence[Paragraph], kinds: Sequence[tuple[str, str]], prose: Sequence[int]
+) -> int:
+    """The article's last prose line: the last one with another prose line close above it (a
+    legal note or a site's description alone among the footer's menus is not the story)."""
+    for after, here in itertools.pairwise(reversed(prose)):
+        if _close(found, kinds, here, after):
+            return after
+    return prose[-1]
+
+
+def _close(
+    found: Sequence[Paragraph], kinds: Sequence[tuple[str, str]], here: int, after: int
+) -> bool:
+    """Whether prose lines ``here`` and ``after`` are neighbours in one text: at most a few
+    furniture-shaped lines (a heading, a caption's credit) between them, or a table."""
+    between = range(here + 1, after)
+    furniture = sum(kinds[i][0] in _FURNITURE_KINDS for i in between)
+    return furniture <= _LEAD_GAP or _holds_table(found[here + 1 : after])
+
+
+def _sentence_end(found: Sequence[Paragraph], last: int, stopwords: frozenset[str]) -> int:
+    """The article's last line when its last sentence runs on below the last prose line,
+    broken where a page had links ("... easily outpacing the" / "Dow Jones" / "and" / "S&P
+    500" / "over the same span."): a line of sentence length that ends on a stopword of the
+    document's language (an article, a preposition, a conjunction) is continued, and the
+    lines down to the one that ends the sentence, a few at most, are the article's."""
+    start = last + 1
+    if not stopwords or start >= len(found):
+        return last
+    words = letter_words(found[start].text)
+    if len(words) < PROSE_WORDS or words[-1].casefold() not in stopwords:
+        return last
+    if found[start].text.rstrip().endswith(PROSE_ENDS):
+        return last
+    for j in range(start + 1, min(len(found), start + 1 + _LEAD_GAP + 2)):
+        if found[j].text.rstrip().endswith(PROSE_ENDS):
+            return j
+    return last
 
 
 #: An item's number opening a line ("16) Camera", "3. Sleep well").
