@@ -37,43 +37,27 @@ def test_menus_stamps_and_footer_lists_go_and_the_article_stays() -> None:
     )
 
 
-def test_a_teaser_alone_among_the_header_menus_is_not_the_lead() -> None:
-    # A site's motto (prose) between two menus: the menu under it is still the header.
-    teaser = "Berita terkini dari desa dan kota, setiap hari untuk pembaca di seluruh negeri."
-    header = f"Beranda\nDaerah\n{teaser}\nNasional\nOlahraga\nEkonomi\nHiburan\n"
+MENUS = ["Beranda", "Daerah", "Nasional", "Olahraga", "Ekonomi", "Hiburan"]
+
+
+@pytest.mark.parametrize("where", ["header", "footer"])
+def test_a_prose_line_alone_among_menus_neither_starts_nor_ends_the_article(where: str) -> None:
+    # A site's motto or legal note (prose) among menus: the menus around it are furniture.
+    lone = "Berita terkini dari desa dan kota, setiap hari untuk pembaca di seluruh negeri."
+    # Four menu lines stand between the lone line and the article, more than a heading would.
+    split = 2 if where == "header" else 4
+    block = "\n".join([*MENUS[:split], lone, *MENUS[split:]])
     title = "Banjir Rendam Dua Belas Desa di Tepi Sungai\n"
     article = f"{LEAD}\n{BODY}\n{HEADING}\n{CLOSE}"
-    outcome = DropPageFurniture()(make_doc(header + title + article))
+    text = f"{block}\n{title}{article}" if where == "header" else f"{title}{article}\n{block}"
+    outcome = DropPageFurniture()(make_doc(text))
     assert outcome.doc is not None
-    # The teaser reads as prose and is kept (unsure); every menu item goes.
-    assert outcome.doc.text == f"{teaser}\n{title}{article}"
-    assert [e.removed.strip() for e in outcome.edits] == [
-        "Beranda",
-        "Daerah",
-        "Nasional",
-        "Olahraga",
-        "Ekonomi",
-        "Hiburan",
-    ]
-    assert all(e.why.startswith("page furniture before the lead") for e in outcome.edits)
-
-
-def test_a_note_alone_among_the_footer_menus_is_not_the_article_s_end() -> None:
-    note = "Seluruh isi situs ini dilindungi undang-undang dan tidak boleh disalin tanpa izin."
-    footer = f"Beranda\nTentang Kami\nKontak\nIndeks\n{note}\nKarier\nIklan"
-    article = f"{LEAD}\n{BODY}\n{HEADING}\n{CLOSE}"
-    outcome = DropPageFurniture()(make_doc(f"{article}\n{footer}"))
-    assert outcome.doc is not None
-    # The note reads as prose and is kept (unsure); the menus around it go.
-    assert outcome.doc.text == f"{article}\n{note}\n"
-    assert [e.removed.strip() for e in outcome.edits] == [
-        "Beranda",
-        "Tentang Kami",
-        "Kontak",
-        "Indeks",
-        "Karier",
-        "Iklan",
-    ]
+    # The lone line reads as prose and is kept (unsure); every menu item goes.
+    expected = f"{lone}\n{title}{article}" if where == "header" else f"{title}{article}\n{lone}\n"
+    assert outcome.doc.text == expected
+    assert [e.removed.strip() for e in outcome.edits] == MENUS
+    side = "before the lead" if where == "header" else "after the article"
+    assert all(e.why.startswith(f"page furniture {side}") for e in outcome.edits)
 
 
 def test_a_last_sentence_broken_by_links_below_the_last_prose_line_stays() -> None:
