@@ -169,6 +169,37 @@ def test_headlines_below_the_furniture_under_the_story_go_and_a_closing_line_sta
     assert left.text.endswith("pertumbuhan")
 
 
+def test_long_headlines_in_sentence_case_below_the_footer_s_furniture_go() -> None:
+    # Teaser headlines run to eight words and more without a full stop: "other" lines, which
+    # go below the story only when furniture stands between (a heading, a menu item).
+    teasers = (
+        "Pasar ikan baru di pesisir utara dibuka untuk nelayan dari tiga desa\n"
+        "Jembatan gantung di hulu sungai diperbaiki setelah banjir bulan lalu"
+    )
+    text = f"{LEAD}\n{BODY}\n{CLOSE}\nBerita Lainnya\n{teasers}"
+    outcome = DropPageFurniture()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n{BODY}\n{CLOSE}\n"
+    assert [e.removed.strip() for e in outcome.edits] == ["Berita Lainnya", *teasers.split("\n")]
+
+
+def test_hard_wrapped_text_is_left_alone() -> None:
+    # Wrapped at a fixed width, sentences break across lines; a line holding one word of a
+    # sentence ("Bambang", the start of "Bambang Wiratmoko menegaskan ...") is no menu item.
+    text = (
+        "Bambang\n"
+        "Wiratmoko menegaskan bahwa posisi negara kini berada di barisan terdepan\n"
+        "kepemimpinan kawasan usai sukses menjadi tuan rumah pertemuan puncak\n"
+        "di pulau itu pekan lalu dan bersiap memimpin forum tahun depan.\n"
+        "\n"
+        "“Sebagai\n"
+        "pengusaha, modal utama yang kita jaga itu kepercayaan pelanggan kepada kita,”\n"
+        "tutur Bambang ketika menyampaikan pidato di forum musyawarah nasional\n"
+        "para pengusaha muda di sebuah hotel di kota itu."
+    )
+    assert DropPageFurniture()(make_doc(text)).edits == ()
+
+
 def test_a_media_path_left_under_the_article_goes() -> None:
     path = ":format(jpeg)/media-store/photos/5472/original/0038_1768.jpg?w=1200&ssl=1)"
     text = f"{LEAD}\n{BODY}\n{path}"

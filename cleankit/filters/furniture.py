@@ -11,7 +11,8 @@ says "metadata" go, since a short line inside the article is a heading or a list
 table's numbers are no counters. The lead is the first prose line with another close below
 it, the end the last with another close above it: a lone prose line among the header's or
 the footer's menus is a motto, a teaser or a legal note, not the story's start or end. The
-last line before the lead is kept when it could be the headline. Text that
+last line before the lead is kept when it could be the headline. Hard-wrapped text, whose
+lines are fragments of sentences, is left alone. Text that
 trafilatura extracted from HTML is left alone: it already dropped the furniture with the DOM.
 """
 
@@ -161,7 +162,7 @@ class DropPageFurniture:
             # far better evidence than line shapes, which here would only cut article lists.
             return Outcome(doc=doc)
         found = paragraphs(doc.text)
-        if len(found) < 2:
+        if len(found) < 2 or _hard_wrapped(found):
             return Outcome(doc=doc)
         stopwords = _stopwords(doc.language)
         kinds = [line_kind(p.text, stopwords) for p in found]
@@ -183,7 +184,11 @@ class DropPageFurniture:
                 continue  # above the lead a line of 5+ words may be the headline or a standfirst
             if where and kind in _FURNITURE_KINDS:
                 why = f"page furniture {where}: {evidence}"
-            elif kind == "title" and i > last and _below_furniture(last, i, kinds):
+            elif (
+                _headline_like(found[i].text, kind)
+                and i > last
+                and _below_furniture(last, i, kinds)
+            ):
                 # Below the story's end and below furniture, a line that reads like a headline
                 # heads nothing: a listing's or a ticker's headlines.
                 why = f"page furniture after the article, below other furniture: {evidence}"
@@ -201,6 +206,27 @@ class DropPageFurniture:
             start, end = block_extent(doc.text, found[i].start, found[i].end)
             spans.append(Span(start, end, kind, "", why))
         return cut(doc, trim_overlaps(spans), step=self.name)
+
+
+#: Share of line breaks inside sentences above which a text is hard-wrapped.
+_WRAPPED_SHARE = 0.3
+#: Words of a wrapped line at the least (a menu of lower-case one-word items is no wrapping).
+_WRAPPED_WORDS = 5
+
+
+def _hard_wrapped(found: Sequence[Paragraph]) -> bool:
+    """Whether the text was wrapped at a fixed width, its sentences broken across lines (a
+    line that does not end a sentence, then one that opens in lower case). There every line
+    is a fragment, and a short one ("Bambang", the first word of a sentence) would read as
+    furniture: line shapes say nothing, so the filter keeps everything."""
+    breaks = sum(
+        1
+        for line, after in itertools.pairwise(found)
+        if after.text.lstrip()[:1].islower()
+        and not line.text.rstrip().endswith(PROSE_ENDS)
+        and len(letter_words(line.text)) >= _WRAPPED_WORDS
+    )
+    return breaks >= _WRAPPED_SHARE * (len(found) - 1)
 
 
 #: Furniture lines between two prose lines beyond which one stands alone (a header's teaser).
@@ -324,6 +350,12 @@ def _headline_index(
         if len(letter_words(found[i].text)) >= 4:
             return i
     return None
+
+
+def _headline_like(text: str, kind: str) -> bool:
+    """A headline's shape: every word capitalised, or a long line that does not end like a
+    sentence and opens as one would (a line opening in lower case is a wrapped fragment)."""
+    return kind == "title" or (kind == "other" and not text.lstrip()[:1].islower())
 
 
 def _below_furniture(last: int, i: int, kinds: Sequence[tuple[str, str]]) -> bool:
