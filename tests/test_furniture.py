@@ -236,6 +236,8 @@ def test_text_extracted_by_trafilatura_is_left_alone() -> None:
         ("Posted on", "stamp"),
         ("Diperbarui:", "stamp"),
         ("Posted by the desk", "short"),
+        ("Canada (English)", "short"),  # a bracket closes a label, not a sentence
+        ("Ia tiba pukul tiga.)", "other"),  # a sentence's mark inside the bracket
         ("The Guardian2 days ago", "stamp"),
         ("Gempa Landa Dua Desa, Kenapa Sirene Tak Berbunyi?", "title"),
         (":format(jpeg)/media-store/photos/5472/original/0038_1768.jpg?w=1200&ssl=1)", "address"),

@@ -84,6 +84,9 @@ _COUNTER = re.compile(r"^\d(?:[\d.,]*\d)?\s*[KkMmJjRrBb]?\+?(?:\s+\p{L}+){0,3}$"
 _POST_SIGNATURE = re.compile(r"^[—–-]\s*\p{L}[^\n]{0,80}\(@\w+\)")
 _ADDRESS = re.compile(r"https?://|www\.|\S+@\S+\.\S+|(?:^|\s)[@#]\w+")
 _MENU_SEPARATORS = re.compile(r"\s[|•·/›»>]\s|\s\|\s?|\s?\|\s")
+# A sentence's end: its mark, maybe inside a closing quote or bracket. A bracket or quote
+# alone closes a label ("Canada (English)", "(Reuters)"), not a sentence.
+_CLOSES_SENTENCE = re.compile(r"[.!?…»][\"”’)\]]*\s*$")
 _SENTENCE_INSIDE = re.compile(r"\p{Ll}[.!?][\"”’)]?\s")
 _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 
@@ -138,7 +141,7 @@ def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
         return "address", "an address, handle or hashtag with few words"
     if _EMOJI.search(body) and count <= 8:
         return "short", "emoji on a short line"
-    if count <= 7 and not ends and not _SENTENCE_INSIDE.search(body):
+    if count <= 7 and not _CLOSES_SENTENCE.search(body) and not _SENTENCE_INSIDE.search(body):
         return "short", f"{count} word{'s' if count != 1 else ''}, no sentence punctuation"
     return "other", "not prose"
 
