@@ -1,0 +1,160 @@
+"""Where the article starts and ends among a page's lines, and which lines hold a table.
+
+The lead is the first prose line with another prose line close below it, the end the last
+with another close above it ("close": at most a few furniture-shaped lines between, or a
+table): a lone prose line among the header's or the footer's menus is a motto, a teaser or a
+legal note, not the story's start or end. The end then takes in what belongs to the story
+below its last prose line: a last sentence that links broke into lines, and the items of a
+numbered list that runs on. Hard-wrapped text, whose lines are all fragments, is recognised
+so that the furniture filter can leave it alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import regex as re
+
+from cleankit.core.text import PROSE_ENDS, PROSE_WORDS, Paragraph, letter_words
+from cleankit.filters.line_kinds import FURNITURE_KINDS
+
+__all__ = ["article_bounds", "hard_wrapped", "holds_table", "run_around"]
+
+#: A line's kind and the evidence for it (:func:`~cleankit.filters.line_kinds.line_kind`).
+Kind = tuple[str, str]
+
+
+def article_bounds(
+    found: Sequence[Paragraph], kinds: Sequence[Kind], stopwords: frozenset[str]
+) -> tuple[int, int]:
+    """The article's first and last lines (indexes into ``found``); ``kinds`` must hold at
+    least one prose line."""
+    prose = [i for i, (kind, _) in enumerate(kinds) if kind == "prose"]
+    first = _lead_index(found, kinds, prose)
+    last = _list_end(found, _sentence_end(found, _end_index(found, kinds, prose), stopwords))
+    return first, last
+
+
+#: Share of line breaks inside sentences above which a text is hard-wrapped.
+_WRAPPED_SHARE = 0.3
+#: Words of a wrapped line at the least (a menu of lower-case one-word items is no wrapping).
+_WRAPPED_WORDS = 5
+
+
+def hard_wrapped(found: Sequence[Paragraph]) -> bool:
+    """Whether the text was wrapped at a fixed width, its sentences broken across lines (a
+    line that does not end a sentence, then one that opens in lower case). There every line
+    is a fragment, and a short one ("Bambang", the first word of a sentence) would read as
+    furniture: line shapes say nothing, so the filter keeps everything."""
+    breaks = sum(
+        1
+        for line, after in itertools.pairwise(found)
+        if after.text.lstrip()[:1].islower()
+        and not line.text.rstrip().endswith(PROSE_ENDS)
+        and len(letter_words(line.text)) >= _WRAPPED_WORDS
+    )
+    return breaks >= _WRAPPED_SHARE * (len(found) - 1)
+
+
+#: Furniture lines between two prose lines beyond which one stands alone (a header's teaser).
+_LEAD_GAP = 3
+#: Number-only lines (a table's cells: "63", "85%") that make a gap part of the article.
+_TABLE_CELLS = 3
+
+
+def _lead_index(found: Sequence[Paragraph], kinds: Sequence[Kind], prose: Sequence[int]) -> int:
+    """The article's lead: the first prose line with another prose line close below it.
+
+    A prose line standing alone among the header's menus is a teaser, a cookie notice or a
+    site's motto, and the menus below it are still the header; the first prose line is the
+    lead when none has a neighbour."""
+    for here, after in itertools.pairwise(prose):
+        if _close(found, kinds, here, after):
+            return here
+    return prose[0]
+
+
+def _end_index(found: Sequence[Paragraph], kinds: Sequence[Kind], prose: Sequence[int]) -> int:
+    """The article's last prose line: the last one with another prose line close above it (a
+    legal note or a site's description alone among the footer's menus is not the story)."""
+    for after, here in itertools.pairwise(reversed(prose)):
+        if _close(found, kinds, here, after):
+            return after
+    return prose[-1]
+
+
+def _close(found: Sequence[Paragraph], kinds: Sequence[Kind], here: int, after: int) -> bool:
+    """Whether prose lines ``here`` and ``after`` are neighbours in one text: at most a few
+    furniture-shaped lines (a heading, a caption's credit) between them, or a table."""
+    between = range(here + 1, after)
+    furniture = sum(kinds[i][0] in FURNITURE_KINDS for i in between)
+    return furniture <= _LEAD_GAP or holds_table(found[here + 1 : after])
+
+
+def _sentence_end(found: Sequence[Paragraph], last: int, stopwords: frozenset[str]) -> int:
+    """The article's last line when its last sentence runs on below the last prose line,
+    broken where a page had links ("... easily outpacing the" / "Dow Jones" / "and" / "S&P
+    500" / "over the same span."): a line of sentence length that ends on a stopword of the
+    document's language (an article, a preposition, a conjunction) is continued, and the
+    lines down to the one that ends the sentence, a few at most, are the article's."""
+    start = last + 1
+    if not stopwords or start >= len(found):
+        return last
+    words = letter_words(found[start].text)
+    if len(words) < PROSE_WORDS or words[-1].casefold() not in stopwords:
+        return last
+    if found[start].text.rstrip().endswith(PROSE_ENDS):
+        return last
+    for j in range(start + 1, min(len(found), start + 1 + _LEAD_GAP + 2)):
+        if found[j].text.rstrip().endswith(PROSE_ENDS):
+            return j
+    return last
+
+
+#: An item's number opening a line ("16) Camera", "3. Sleep well").
+_ITEM = re.compile(r"^\s*(\d{1,3})[.)]\s+\S")
+#: Lines an item of a numbered list may take before the next item's number (a link, a price).
+_ITEM_LINES = 4
+
+
+def _list_end(found: Sequence[Paragraph], last: int) -> int:
+    """The article's last line: the last prose line, or the last item of a numbered list that
+    runs on below it. Items numbered on from the article's own ("15)" after "14) ...") belong
+    to it however short they are; a list that starts again at 1 is the page's."""
+    number = None
+    for i in range(last, -1, -1):
+        if match := _ITEM.match(found[i].text):
+            number = int(match.group(1))
+            break
+    if number is None:
+        return last
+    end = last
+    for j in range(last + 1, len(found)):
+        if j - end > _ITEM_LINES + 1:
+            break
+        match = _ITEM.match(found[j].text)
+        if match and int(match.group(1)) == number + 1:
+            number, end = number + 1, j
+    return end
+
+
+def run_around(i: int, kinds: Sequence[Kind]) -> tuple[int, int]:
+    """The run of non-prose lines that holds line ``i``, as a slice's bounds."""
+    start, stop = i, i + 1
+    while start > 0 and kinds[start - 1][0] != "prose":
+        start -= 1
+    while stop < len(kinds) and kinds[stop][0] != "prose":
+        stop += 1
+    return start, stop
+
+
+def holds_table(lines: Sequence[Paragraph]) -> bool:
+    """Whether the lines hold a table's cells: three or more lines of bare numbers."""
+    cells = 0
+    for line in lines:
+        if not letter_words(line.text) and any(c.isdigit() for c in line.text):
+            cells += 1
+            if cells >= _TABLE_CELLS:
+                return True
+    return False

@@ -1,0 +1,128 @@
+"""What kind of line a text line is, by its shape: prose, a headline, a stamp, a menu...
+
+Page furniture is told from article prose the way jusText tells boilerplate blocks from
+content, but on text lines: how many words a line has, how many of them are stopwords of the
+document's language, whether it ends like a sentence, and whether it has the shape of a date,
+a counter, an address or a menu. :mod:`cleankit.filters.furniture` decides from these kinds
+and the lines' positions what goes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import regex as re
+
+from cleankit.core.text import PROSE_ENDS, letter_words, reads_as_prose
+
+__all__ = ["FURNITURE_KINDS", "line_kind", "stopwords_for"]
+
+# Month names and their usual short forms in the languages of the stoplists (id, ms, en, es,
+# fr, de, pt, it, nl); a short form must end the word ("Des" and "Des." count, "Desa" does not).
+_MONTHS = (
+    r"(?:januari|january|janvier|januar|enero|janeiro|gennaio|februari|february|février|februar|"
+    r"febrero|fevereiro|febbraio|maret|mac|march|mars|märz|marzo|março|maart|april|avril|abril|"
+    r"aprile|mei|may|mai|mayo|maio|maggio|juni|jun|june|juin|junio|junho|giugno|juli|jul|july|"
+    r"julai|juillet|julio|julho|luglio|agustus|ogos|august|août|agosto|augustus|september|"
+    r"septembre|septiembre|setembro|settembre|oktober|october|octobre|octubre|outubro|ottobre|"
+    r"november|novembre|noviembre|novembro|desember|disember|december|décembre|dezember|"
+    r"diciembre|dezembro|dicembre|jan|feb|mar|apr|agu|ags|aug|sep|sept|okt|oct|nov|des|dec)"
+    r"\.?(?!\p{L})"
+)
+# A stamp: dates, times and the words that label them, with little else on the line.
+_DATE = re.compile(
+    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}[:.h]\d{2}\b|\b\d{4}-\d{2}(?:-\d{2})?\b"
+    rf"|\b\d{{1,2}}\.?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
+# How long ago, in the languages of the stoplists: "2 days ago", "3 jam lalu", "hace 2 horas";
+# also glued to the outlet before it ("The Guardian2 days ago").
+_AGO = re.compile(
+    r"(?<!\d)\d{1,3}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"|(?<!\d)\d{1,3}\s+(?:detik|menit|minit|jam|hari|minggu|bulan|tahun)\s+(?:yang\s+)?lalu\b"
+    r"|\bhace\s+\d{1,3}\s+\p{L}+|\bil y a\s+\d{1,3}\s+\p{L}+|\bhá\s+\d{1,3}\s+\p{L}+"
+    r"|\bvor\s+\d{1,3}\s+(?:Sekunden|Minuten|Stunden|Tagen|Wochen|Monaten|Jahren)\b"
+    r"|(?<!\d)\d{1,3}\s+(?:minuti|ore|giorni|settimane|mesi|anni)\s+fa\b"
+    r"|(?<!\d)\d{1,3}\s+(?:minuten|uur|dagen|weken|maanden|jaar)\s+geleden\b",
+    re.IGNORECASE,
+)
+# A date's label whose date was lost: "Posted on", "Updated", "Diterbitkan".
+_DATE_LABEL = re.compile(
+    r"^(?:posted|published|updated|last updated|diterbitkan|diperbarui|dipublikasikan|"
+    r"dikemas ?kini|publicado|actualizado|atualizado|publié|mis à jour|veröffentlicht|"
+    r"aktualisiert|pubblicato|aggiornato|gepubliceerd|bijgewerkt)"
+    r"(?:\s+(?:on|at|el|le|am|em|pada|il|op))?\s*:?$",
+    re.IGNORECASE,
+)
+# A count with its unit ("8.8K", "218 views", "12 Komentar"); the number ends in a digit, so an
+# item's number ("2. Avoid skipping meals", "16) Taboo") heads a list and is no counter.
+_COUNTER = re.compile(r"^\d(?:[\d.,]*\d)?\s*[KkMmJjRrBb]?\+?(?:\s+\p{L}+){0,3}$")
+# The signature under an embedded post: a dash, the author, the account in brackets, the date
+# ("— Rina Lee (@rinalee) November 18, 2019"). It says who wrote the quoted post: not a stamp.
+_POST_SIGNATURE = re.compile(r"^[—–-]\s*\p{L}[^\n]{0,80}\(@\w+\)")
+_ADDRESS = re.compile(r"https?://|www\.|\S+@\S+\.\S+|(?:^|\s)[@#]\w+")
+_MENU_SEPARATORS = re.compile(r"\s[|•·/›»>]\s|\s\|\s?|\s?\|\s")
+# A sentence's end: its mark, maybe inside a closing quote or bracket. A bracket or quote
+# alone closes a label ("Canada (English)", "(Reuters)"), not a sentence.
+_CLOSES_SENTENCE = re.compile(r"[.!?…»][\"”’)\]]*\s*$")
+_SENTENCE_INSIDE = re.compile(r"\p{Ll}[.!?][\"”’)]?\s")
+_EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+
+@lru_cache(maxsize=32)
+def stopwords_for(language: str | None) -> frozenset[str]:
+    """Stopwords of a language from stopwordsiso (ISO 639-1 codes); empty when unknown."""
+    if not language:
+        return frozenset()
+    import stopwordsiso
+
+    if not stopwordsiso.has_lang(language):
+        return frozenset()
+    return frozenset(stopwordsiso.stopwords(language))
+
+
+def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
+    """Classify one line: ("prose" | "title" | "stamp" | "menu" | "address" | "short" |
+    "symbols" | "other", evidence)."""
+    body = text.strip()
+    if body and not any(c.isalnum() for c in body):
+        return "symbols", "no letter or digit (an empty image frame, a rule, a stray bullet)"
+    words = letter_words(body)
+    count = len(words)
+    ends = body.endswith(PROSE_ENDS)
+    if " " not in body and body.count("/") >= 2:
+        return "address", "a path or address without spaces"
+    if reads_as_prose(body, count, PROSE_ENDS):
+        if all(w[0].isupper() for w in words):
+            # Every word capitalised, articles too: a headline in title case that ends like a
+            # sentence ("..., Kenapa BMKG Tak Beri Peringatan Dini?"). It is not the lead.
+            return "title", f"{count} words, every one capitalised"
+        if stopwords and count >= 12:
+            share = sum(w.casefold() in stopwords for w in words) / count
+            if share < 0.08:
+                return "other", f"{count} words but {share:.0%} stopwords (a list, not prose)"
+        return "prose", f"{count} words"
+    if _POST_SIGNATURE.match(body):
+        return "other", "the signature of a quoted post (author, account, date)"
+    if _COUNTER.match(body):
+        return "stamp", "a number with at most a few words (a counter)"
+    if _DATE_LABEL.match(body):
+        return "stamp", "a date's label without its date"
+    dates = _DATE.findall(body) or _AGO.findall(body)
+    if dates and count <= 10 and not ends:
+        return "stamp", "a date or time with few words"
+    if dates and count <= 6:
+        return "stamp", "a date or time with few words"
+    if len(_MENU_SEPARATORS.findall(body)) >= 2 and count <= 20:
+        return "menu", "short items between separators (a menu or breadcrumb)"
+    if _ADDRESS.search(body) and count <= 8:
+        return "address", "an address, handle or hashtag with few words"
+    if _EMOJI.search(body) and count <= 8:
+        return "short", "emoji on a short line"
+    if count <= 7 and not _CLOSES_SENTENCE.search(body) and not _SENTENCE_INSIDE.search(body):
+        return "short", f"{count} word{'s' if count != 1 else ''}, no sentence punctuation"
+    return "other", "not prose"
+
+
+#: Line kinds that are page furniture wherever they stand outside the story.
+FURNITURE_KINDS = ("stamp", "menu", "address", "short", "symbols")
