@@ -50,6 +50,16 @@ def test_sites_and_publisher_hosts(meta: dict[str, str], site: str, publisher: s
         # an ending that is part of the name (.tv, .fm) is looked for with it
         ("Sumber : Berita Kota TV", "beritakota.tv", "Berita Kota TV"),
         ("BERITAKOTA - Warga antre.", "beritakota.tv", "BERITAKOTA"),
+        # a word the page broke in two is no spelling; the whole one further on is
+        (
+            "Ketika dihubungi Berita Ki ni, dia diam. Ikuti Beritakini.",
+            "beritakini.com",
+            "Beritakini",
+        ),
+        # a capitalised word that the prose also writes in lower case is a common word
+        ("Tourism Board said global tourism grew.", "tourism.gov.my", None),
+        # a handle in lower case is no prose: the name stands
+        ("Ikuti @harianpagi di X. HarianPagi melaporkan.", "harianpagi.co.id", "HarianPagi"),
     ],
 )
 def test_spelled_site_name(text: str, host: str, spelled: str | None) -> None:

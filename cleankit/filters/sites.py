@@ -84,7 +84,10 @@ def spelled_site_name(text: str, host: str) -> str | None:
     Pages name their own outlet in datelines, credits and footers; its spelling there is a
     better record of the publisher than the bare domain. A spelling must carry a capital
     letter or the domain ending, so that a name that is also a common word is not taken from
-    the prose.
+    the prose; a single capitalised word is not taken either when the text also writes it in
+    lower case ("Tourism" for tourism.gov.my, where the text speaks of "global tourism").
+    Each word after a space must open in capitals: "Mala ysiakini" is a word the page broke,
+    not a spelling of the name.
     """
     # The whole host first where its ending is part of the name ("Kompas TV" for kompas.tv,
     # not "Kompas"), then its first label.
@@ -94,13 +97,24 @@ def spelled_site_name(text: str, host: str) -> str | None:
         spellings = [
             found
             for found in (m.group() for m in _name_pattern(key).finditer(text))
-            if any(c.isupper() for c in found) or "." in found
+            if (any(c.isupper() for c in found) or "." in found) and _spells_a_name(found, text)
         ]
         if spellings:
             # A name as words ("Kompas TV") reads better than the address or capitals.
             spellings.sort(key=lambda found: ("." in found, found.isupper()))
             return spellings[0]
     return None
+
+
+def _spells_a_name(found: str, text: str) -> bool:
+    """Whether a match of the site's letters reads as its name (see :func:`spelled_site_name`)."""
+    words = found.split(" ")
+    if any(not word[:1].isupper() and not word[:1].isdigit() for word in words[1:]):
+        return False  # "Mala ysiakini": a word broken in two
+    if len(words) == 1 and "." not in found and not found.isupper():
+        lower = re.compile(rf"(?<![\w.@#/]){re.escape(found.lower())}(?!\w|\.\w)")
+        return lower.search(text) is None  # "tourism" in the prose: a common word
+    return True
 
 
 @lru_cache(maxsize=4096)
