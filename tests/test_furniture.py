@@ -75,10 +75,18 @@ def test_a_last_sentence_broken_by_links_below_the_last_prose_line_stays() -> No
     assert [e.removed.strip() for e in outcome.edits] == ["Share", "Tweet"]
 
 
-def test_a_lead_over_a_table_of_numbers_stays_the_lead() -> None:
-    # One prose line, then a table's cells, then more prose: the table is the article's.
-    table = "Pemain\nMenit\nPersen\nAndi Saputra\n63\n85%\nBudi Santoso\n57\n77%\n"
-    text = f"{LEAD}\n{table}{BODY}\n{CLOSE}"
+@pytest.mark.parametrize(
+    "between",
+    [
+        # a table's cells
+        "Pemain\nMenit\nPersen\nAndi Saputra\n63\n85%\nBudi Santoso\n57\n77%\n",
+        # a bulleted list of short items
+        "Yang dibawa warga:\n• Beras\n• Air minum\n• Selimut\n• Obat-obatan\n",
+    ],
+)
+def test_a_lead_over_a_table_or_a_list_stays_the_lead(between: str) -> None:
+    # One prose line, then a table or a list, then more prose: it is the article's.
+    text = f"{LEAD}\n{between}{BODY}\n{CLOSE}"
     assert DropPageFurniture()(make_doc(text)).edits == ()
 
 
