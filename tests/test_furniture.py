@@ -152,21 +152,30 @@ def test_a_title_case_headline_ending_in_a_question_is_no_lead() -> None:
     assert outcome.doc.text == f"{title}\n\n{LEAD}\n\n{BODY}"
 
 
-def test_headlines_below_the_furniture_under_the_story_go_and_a_closing_line_stays() -> None:
-    ticker = (  # a ticker's headlines run together: long, every word capitalised
+@pytest.mark.parametrize(
+    "headlines",
+    [
+        # a ticker's headlines run together: long, every word capitalised
         "JEMBATAN BARU DI HULU SUNGAI DIBUKA UNTUK WARGA DUA DESA SETELAH LIMA TAHUN MENUNGGU   "
-        "HARGA CABAI DI PASAR INDUK TURUN UNTUK PERTAMA KALINYA SEJAK MARET"
-    )
-    text = f"{LEAD}\n{BODY}\n{CLOSE}\nBERITA LAINNYA\n21:59\n{ticker}"
+        "HARGA CABAI DI PASAR INDUK TURUN UNTUK PERTAMA KALINYA SEJAK MARET",
+        # a teaser list's headlines in sentence case: eight words and more, no full stop
+        "Pasar ikan baru di pesisir utara dibuka untuk nelayan dari tiga desa\n"
+        "Jembatan gantung di hulu sungai diperbaiki setelah banjir bulan lalu",
+    ],
+)
+def test_headlines_below_the_furniture_under_the_story_go_and_a_closing_line_stays(
+    headlines: str,
+) -> None:
+    text = f"{LEAD}\n{BODY}\n{CLOSE}\nBERITA LAINNYA\n21:59\n{headlines}"
     outcome = DropPageFurniture()(make_doc(text))
     assert outcome.doc is not None
     assert outcome.doc.text == f"{LEAD}\n{BODY}\n{CLOSE}\n"
     assert outcome.edits[-1].why.startswith(
         "page furniture after the article, below other furniture: "
     )
-    # Right under the last paragraph, with no furniture between, the same line is kept (and a
-    # line that is not headline-like stays below furniture too: hard-wrapped prose looks so).
-    kept = f"{LEAD}\n{BODY}\n{CLOSE}\n{ticker}"
+    # Right under the last paragraph, with no furniture between, the same lines are kept (and
+    # a line opening in lower case stays below furniture too: hard-wrapped prose looks so).
+    kept = f"{LEAD}\n{BODY}\n{CLOSE}\n{headlines}"
     assert DropPageFurniture()(make_doc(kept)).edits == ()
     wrapped = (
         f"{LEAD}\n{BODY}\n{CLOSE}\nBERITA LAINNYA\n"
@@ -175,20 +184,6 @@ def test_headlines_below_the_furniture_under_the_story_go_and_a_closing_line_sta
     left = DropPageFurniture()(make_doc(wrapped)).doc
     assert left is not None
     assert left.text.endswith("pertumbuhan")
-
-
-def test_long_headlines_in_sentence_case_below_the_footer_s_furniture_go() -> None:
-    # Teaser headlines run to eight words and more without a full stop: "other" lines, which
-    # go below the story only when furniture stands between (a heading, a menu item).
-    teasers = (
-        "Pasar ikan baru di pesisir utara dibuka untuk nelayan dari tiga desa\n"
-        "Jembatan gantung di hulu sungai diperbaiki setelah banjir bulan lalu"
-    )
-    text = f"{LEAD}\n{BODY}\n{CLOSE}\nBerita Lainnya\n{teasers}"
-    outcome = DropPageFurniture()(make_doc(text))
-    assert outcome.doc is not None
-    assert outcome.doc.text == f"{LEAD}\n{BODY}\n{CLOSE}\n"
-    assert [e.removed.strip() for e in outcome.edits] == ["Berita Lainnya", *teasers.split("\n")]
 
 
 def test_hard_wrapped_text_is_left_alone() -> None:
