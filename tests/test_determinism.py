@@ -60,6 +60,27 @@ def test_two_workers_give_the_same_output_and_manifest(tmp_path: Path) -> None:
     assert one.equals(two)
 
 
+def test_with_workers_the_parent_never_unpickles_a_spooled_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spooled records go to the workers as the bytes they were written: the parent, which
+    the workers wait on, does not unpickle each one only to pickle it again."""
+    from cleankit.engines import local
+
+    opened: list[bool] = []
+    original = local._opened
+
+    def counting(item: object) -> object:
+        opened.append(isinstance(item, bytes))
+        return original(item)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(local, "_opened", counting)
+    clean_corpus(read_documents(SAMPLES), tmp_path / "two", workers=2)
+    assert not any(opened)  # the workers opened them, in their own processes
+    clean_corpus(read_documents(SAMPLES), tmp_path / "one")
+    assert any(opened)  # one process opens its own spool
+
+
 def test_parquet_written_in_batches_equals_one_batch(tmp_path: Path) -> None:
     from cleankit.io.files import ParquetParts
     from cleankit.io.manifest import SCHEMA

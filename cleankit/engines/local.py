@@ -6,7 +6,9 @@ temporary file, so no filter runs twice on a document and memory holds the obser
 the corpus. This process groups the observer's pairs, merges and finishes them into its state,
 which is bound into the rest of the chain (:meth:`~cleankit.core.chain.Chain.bind`) that
 reads the spool back. With workers, every stage runs in them; this process reads, groups,
-merges and writes.
+merges and writes. A spooled record stays the bytes a worker pickled it to until a worker
+reads it again: this process, which the workers wait on, never unpickles a record only to
+pickle it once more for the next stage.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import functools
 import itertools
 import pickle
+import struct
 import tempfile
 from collections.abc import Callable, Hashable, Iterable, Iterator, MutableMapping
 from typing import IO, Any
@@ -53,7 +56,7 @@ def run_chain(
         if on_pass is not None:
             on_pass(name)
 
-    records: Iterable[Record] = (
+    records: Iterable[Record | bytes] = (
         Record(None, None, item)
         if isinstance(item, DocumentError)
         else Record(item, Outcome(doc=item))
@@ -135,13 +138,13 @@ def _stage_pairs(
     chain: Chain,
     filters: list[Filter],
     observer: Observer[Any],
-    records: Iterable[Record],
+    records: Iterable[Record | bytes],
     pool: WorkerPool | None,
     progress: Callable[[], None] | None,
-) -> Iterator[tuple[Record, list[tuple[Hashable, Any]]]]:
-    """Each record after ``filters``, with the pairs ``observer.map`` gave for it (in chunks:
-    the pairs of a chunk come with its last record). ``seq`` is the record's place in the
-    stream, which grows with input order as the observer contract asks."""
+) -> Iterator[tuple[bytes, list[tuple[Hashable, Any]]]]:
+    """Each record after ``filters``, pickled for the spool, with the pairs ``observer.map``
+    gave for it (in chunks: the pairs of a chunk come with its last record). ``seq`` is the
+    record's place in the stream, which grows with input order as the observer contract asks."""
     stage = chain.with_filters(filters, f"{chain.name}-stage")
     task = functools.partial(_advance_and_map, stage, observer)
     numbered = enumerate(records)
@@ -156,23 +159,51 @@ def _stage_pairs(
 
 
 def _advance_and_map(
-    stage: Chain, observer: Observer[Any], chunk: list[tuple[int, Record]]
-) -> tuple[list[Record], list[tuple[Hashable, Any]]]:
-    """A worker's task: take a chunk of records through a stage, and map the live documents."""
-    advanced = [stage.advance(record) for _, record in chunk]
+    stage: Chain, observer: Observer[Any], chunk: list[tuple[int, Record | bytes]]
+) -> tuple[list[bytes], list[tuple[Hashable, Any]]]:
+    """A worker's task: take a chunk of records through a stage, map the live documents, and
+    pickle the records for the spool (here, not in the process that writes it)."""
+    advanced = [stage.advance(_opened(item)) for _, item in chunk]
     live = [
         (seq, record.current)
         for (seq, _), record in zip(chunk, advanced, strict=True)
         if record.current is not None
     ]
-    return advanced, list(observer.map(live)) if live else []
+    pairs = list(observer.map(live)) if live else []
+    return [_pickled(record) for record in advanced], pairs
+
+
+def _advance(stage: Chain, item: Record | bytes) -> Record:
+    """A worker's task: one record, spooled or not, through a stage."""
+    return stage.advance(_opened(item))
+
+
+def _pickled(record: Record) -> bytes:
+    return pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _opened(item: Record | bytes) -> Record:
+    """A record as the stage reads it: spooled records arrive as the bytes they were written."""
+    if isinstance(item, bytes):
+        record: Record = pickle.loads(item)
+        return record
+    return item
+
+
+#: A spooled record: its length (8 bytes, little-endian), then its pickle.
+_FRAME = struct.Struct("<Q")
+
+
+def _spool_write(spool: IO[bytes], data: bytes) -> None:
+    spool.write(_FRAME.pack(len(data)))
+    spool.write(data)
 
 
 def _spooled_pairs(
-    stream: Iterable[tuple[Record, list[tuple[Hashable, Any]]]], spool: IO[bytes]
+    stream: Iterable[tuple[bytes, list[tuple[Hashable, Any]]]], spool: IO[bytes]
 ) -> Iterator[tuple[Hashable, Any]]:
-    for record, pairs in stream:
-        pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
+    for data, pairs in stream:
+        _spool_write(spool, data)
         yield from pairs
 
 
@@ -196,12 +227,15 @@ def _needs_observation(step: Filter) -> bool:
 
 
 def _stage(
-    chain: Chain, filters: list[Filter], records: Iterable[Record], pool: WorkerPool | None
+    chain: Chain,
+    filters: list[Filter],
+    records: Iterable[Record | bytes],
+    pool: WorkerPool | None,
 ) -> Iterator[Record]:
-    stage = chain.with_filters(filters, f"{chain.name}-stage")
+    task = functools.partial(_advance, chain.with_filters(filters, f"{chain.name}-stage"))
     if pool is None or not filters:
-        return (stage.advance(r) for r in records)
-    return pool.map(stage.advance, records)
+        return map(task, records)
+    return pool.map(task, records)
 
 
 def _counted(records: Iterable[Record], progress: Callable[[], None]) -> Iterator[Record]:
@@ -212,17 +246,15 @@ def _counted(records: Iterable[Record], progress: Callable[[], None]) -> Iterato
 
 def _spooled_docs(records: Iterable[Record], spool: IO[bytes]) -> Iterator[Document]:
     for record in records:
-        pickle.dump(record, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        _spool_write(spool, _pickled(record))
         if record.current is not None:
             yield record.current
 
 
-def _read_spool(spool: IO[bytes]) -> Iterator[Record]:
+def _read_spool(spool: IO[bytes]) -> Iterator[bytes]:
+    """The spooled records as written, still pickled: the stage that reads them unpickles."""
     with spool:
         spool.seek(0)
-        while True:
-            try:
-                record = pickle.load(spool)
-            except EOFError:
-                return
-            yield record
+        while header := spool.read(_FRAME.size):
+            (size,) = _FRAME.unpack(header)
+            yield spool.read(size)

@@ -30,9 +30,11 @@ __all__ = ["DropSiteBoilerplate", "SiteIndex", "paragraph_key"]
 EXAMPLE_CHARS = 200
 
 
-def paragraph_key(text: str) -> int:
-    """Digest of a paragraph with case, punctuation and digits masked: near repeats share it."""
-    return xxhash.xxh64_intdigest(normalize_key(text, mask_digits=True).encode("utf-8"))
+def paragraph_key(text: str) -> int | None:
+    """Digest of a paragraph with case, punctuation and digits masked: near repeats share it.
+    None for a paragraph without a word (a rule of dashes, an emoji), which is never counted."""
+    key = normalize_key(text, mask_digits=True)
+    return xxhash.xxh64_intdigest(key.encode("utf-8")) if key else None
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,8 @@ class DropSiteBoilerplate(Observer[SiteIndex]):
         """Each document's distinct paragraph digests, once per document, with its text."""
         for seq, doc in batch:
             site = site_of(doc)
-            texts = {
-                paragraph_key(p.text): p.text for p in paragraphs(doc.text) if normalize_key(p.text)
-            }
+            keyed = ((paragraph_key(p.text), p.text) for p in paragraphs(doc.text))
+            texts = {key: text for key, text in keyed if key is not None}
             for key, text in texts.items():
                 yield (site, key), (seq, text[:EXAMPLE_CHARS])
 
@@ -167,9 +168,10 @@ class DropSiteBoilerplate(Observer[SiteIndex]):
         site = site_of(doc)
         spans: list[Span] = []
         for paragraph in paragraphs(doc.text):
-            if not normalize_key(paragraph.text):
+            key = paragraph_key(paragraph.text)
+            if key is None:
                 continue
-            count = state.counts.get((site, paragraph_key(paragraph.text)), 0)
+            count = state.counts.get((site, key), 0)
             if count >= self.min_docs:
                 start, end = block_extent(doc.text, paragraph.start, paragraph.end)
                 where = f"site {site}" if site else "the corpus"
