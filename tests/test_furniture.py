@@ -242,6 +242,9 @@ def test_text_extracted_by_trafilatura_is_left_alone() -> None:
         ("Canada (English)", "short"),  # a bracket closes a label, not a sentence
         ("Ia tiba pukul tiga.)", "other"),  # a sentence's mark inside the bracket
         ("The Guardian2 days ago", "stamp"),
+        ("5H ago", "stamp"),  # the unit as one letter
+        ("7:54pm", "stamp"),
+        ("2019年11月", "stamp"),
         ("Gempa Landa Dua Desa, Kenapa Sirene Tak Berbunyi?", "title"),
         (":format(jpeg)/media-store/photos/5472/original/0038_1768.jpg?w=1200&ssl=1)", "address"),
         ("[]", "symbols"),

@@ -31,14 +31,16 @@ _MONTHS = (
 )
 # A stamp: dates, times and the words that label them, with little else on the line.
 _DATE = re.compile(
-    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}[:.h]\d{2}\b|\b\d{4}-\d{2}(?:-\d{2})?\b"
+    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\b\.?)?\b"
+    r"|\b\d{4}-\d{2}(?:-\d{2})?\b|\d{2,4}年\d{1,2}月(?:\d{1,2}日)?"
     rf"|\b\d{{1,2}}\.?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}\s+\d{{4}}\b",
     re.IGNORECASE,
 )
 # How long ago, in the languages of the stoplists: "2 days ago", "3 jam lalu", "hace 2 horas";
 # also glued to the outlet before it ("The Guardian2 days ago").
 _AGO = re.compile(
-    r"(?<!\d)\d{1,3}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)\s+ago\b"
+    r"(?<!\d)\d{1,3}\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?"
+    r"|[hmdwy])\s+ago\b"
     r"|(?<!\d)\d{1,3}\s+(?:detik|menit|minit|jam|hari|minggu|bulan|tahun)\s+(?:yang\s+)?lalu\b"
     r"|\bhace\s+\d{1,3}\s+\p{L}+|\bil y a\s+\d{1,3}\s+\p{L}+|\bhá\s+\d{1,3}\s+\p{L}+"
     r"|\bvor\s+\d{1,3}\s+(?:Sekunden|Minuten|Stunden|Tagen|Wochen|Monaten|Jahren)\b"
