@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -12,6 +15,15 @@ from cleankit.core.document import Document
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
 SAMPLES = ROOT / "samples"
+
+# The test run keeps its own cache (the unpacked language model, cleankit.filters.
+# language_model), shared by the processes it starts, and leaves none in the home directory.
+_CACHE = tempfile.mkdtemp(prefix="cleankit-test-cache-")
+os.environ.setdefault("CLEANKIT_CACHE_DIR", _CACHE)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 @pytest.fixture

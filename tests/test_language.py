@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from cleankit.core.document import Document
-from cleankit.filters import language
+from cleankit.filters import language, language_model
 from cleankit.filters.language import LANGUAGE_KEY, IdentifyLanguage, identify_language
 
 TEXTS = {
@@ -89,3 +91,50 @@ def test_a_text_too_short_to_judge_stays_without_language() -> None:
     outcome = IdentifyLanguage()(doc)
     assert outcome.doc is doc
     assert outcome.provenance == {}
+
+
+def _same_as_shipped(identifier: object) -> None:
+    shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    for text in [*TEXTS.values(), "Hujan turun. Rain fell. Il pleut."]:
+        assert identifier.rank(text) == shipped.rank(text)  # type: ignore[attr-defined]
+
+
+def test_the_unpacked_model_is_kept_and_read_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CLEANKIT_CACHE_DIR", str(tmp_path))
+    _same_as_shipped(language_model.load_identifier())
+    (folder,) = tmp_path.iterdir()
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        f"{key}.npy" for key in ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+    )
+
+    def unpacking(data: bytes) -> None:
+        raise AssertionError("the copy in the cache was not used")
+
+    monkeypatch.setattr(language_model, "_unpack", unpacking)
+    _same_as_shipped(language_model.load_identifier())
+
+
+def test_a_broken_copy_is_rebuilt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLEANKIT_CACHE_DIR", str(tmp_path))
+    language_model.load_identifier()
+    (folder,) = tmp_path.iterdir()
+    table = folder / "ptc.npy"
+    table.write_bytes(table.read_bytes()[:1000])  # cut short, as a full disk or a hand might
+    _same_as_shipped(language_model.load_identifier())
+    assert (folder / "ptc.npy").stat().st_size > 1000  # whole again
+
+
+@pytest.mark.parametrize("where", ["", "a-file"])
+def test_no_cache_or_an_unwritable_one_changes_nothing(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Caching off (an empty CLEANKIT_CACHE_DIR), or a cache that cannot be written (a file
+    where the folder should be): the model is unpacked from the shipped file, no error."""
+    if where:
+        (tmp_path / where).write_text("not a folder")
+    monkeypatch.setenv("CLEANKIT_CACHE_DIR", str(tmp_path / where) if where else "")
+    assert (language_model.cache_root() is None) == (not where)
+    _same_as_shipped(language_model.load_identifier())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ([where] if where else [])
