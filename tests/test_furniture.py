@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleankit.core.document import Document
 from cleankit.filters.furniture import DropPageFurniture, line_kind
@@ -287,3 +289,39 @@ def test_devpages_content_sentences_survive_the_default_chain() -> None:
             if sentence not in text:
                 lost.append(page["id"])
     assert kept / total >= 0.995, lost
+
+
+#: Lines of every kind the filter tells apart, to be shuffled into pages.
+_POOL = [
+    LEAD,
+    BODY,
+    CLOSE,
+    HEADING,
+    "Beranda",
+    "Daerah | Nasional | Olahraga",
+    "12 Des 2024, 10:15 WIB",
+    "2873 Kali Dibaca",
+    "63",
+    "• Beras",
+    "3) Payung lipat otomatis",
+    "Pasar ikan baru di pesisir utara dibuka untuk nelayan dari tiga desa",
+    "Berita terkini dari desa dan kota, setiap hari untuk pembaca di seluruh negeri.",
+    "https://example.org/berita/123",
+    "* * *",
+    "saat rapat tahunan berlangsung di kota itu pekan lalu, misalnya, pertumbuhan",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_POOL), min_size=2, max_size=25))
+def test_prose_lines_are_never_removed_and_kept_lines_never_changed(lines: list[str]) -> None:
+    """Whatever the page, the filter removes whole lines only, and never one that reads as
+    prose: the bounds it finds decide which furniture goes, never whether a sentence does."""
+    outcome = DropPageFurniture()(make_doc("\n".join(lines)))
+    assert outcome.doc is not None
+    kept = [line for line in outcome.doc.text.split("\n") if line]
+    removed = [edit.removed.strip() for edit in outcome.edits]
+    assert sorted(kept + removed) == sorted(lines)  # whole lines, as written
+    for line in set(lines):
+        if line_kind(line, frozenset())[0] == "prose":
+            assert kept.count(line) == lines.count(line)
