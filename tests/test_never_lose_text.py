@@ -339,3 +339,53 @@ def test_the_guard_keeps_the_suspects_a_step_held_itself() -> None:
         "held by the step itself",
         "guard: would remove 99% of the document (max_removal 0.3)",
     ]
+
+
+#: Short stories whose sentences open or close with a word that rules look for ("Courtesy",
+#: "Source:", "Copyright", "Ilustrasi", "Photo by"...), invented in the languages of the
+#: corpus. Each once lost a sentence, or stands for a shape that could: every line must
+#: come through the whole per-document chain as written.
+STORIES_THAT_LOOK_LIKE_JUNK = [
+    "The council approved the new budget on Tuesday after a long debate, officials said.\n"
+    "Opposition members said the plan would raise fees for small traders across the city.\n"
+    "Photo opportunities were limited because of the rain.",
+    "The council approved the new budget on Tuesday.\n\n"
+    "Opposition members said the plan would raise fees for small traders.\n"
+    "Photo opportunities were limited because of the rain.",
+    "Courtesy calls between the two leaders resumed on Monday.\n"
+    "Both sides said the talks were useful.",
+    "Source: a letter seen by this newspaper shows the deal was signed in March.\n"
+    "The ministry declined to comment.",
+    "The court ruled for the authors on Friday.\n"
+    "Copyright lawyers said the ruling would change the industry.",
+    "Harga beras di pasar induk naik lagi pada Senin pagi, kata pedagang setempat.\n"
+    "Ilustrasi yang dipakai dalam buku itu dibuat oleh pelajar.",
+    "Read more books, the minister told pupils on Monday.\n"
+    "The library will open on Sundays from next month.",
+    "Share prices rose 3% on Tuesday.\nAnalysts said the rally may not last.",
+    "Editor Rina Lee said the paper would keep its print edition.\n"
+    "Subscriptions rose 4% last year.",
+    "End of an era: the last tram ran on Sunday.\nThousands came to watch it leave the depot.",
+    "Foto-foto lama menunjukkan pasar itu ramai sejak 1950-an.\n"
+    "Kini hanya tersisa sepuluh pedagang.",
+    "Baca juga laporan lengkapnya di halaman berikut, kata dia.\nWarga diminta tetap tenang.",
+    "Advertisement revenue fell by a third, the company said.\nIt plans to cut 200 jobs.",
+    "Sign up for the vaccine opened on Monday, officials said.\n"
+    "More than 10,000 people registered on the first day.",
+    "Related talks will resume in Geneva next month.\nNo date has been set.",
+    "Updated maps will be released next week, the agency said.\n"
+    "They will show the new flood zones.",
+    "Fuente de la información: el ministerio de salud publicó los datos el lunes.\n"
+    "Los casos bajaron un 20%.",
+    "Lire le rapport complet prend deux heures, selon ses auteurs.\nIl compte 300 pages.",
+    "Leia a íntegra do discurso, pediu o deputado aos colegas.\nA sessão foi encerrada.",
+    "Mehr als 300 Menschen kamen zum Protest.\nDie Polizei blieb ruhig.",
+    "Jakarta - the capital - is sinking faster than any other city, scientists say.\n"
+    "The government plans to move it.",
+]
+
+
+@pytest.mark.parametrize("story", STORIES_THAT_LOOK_LIKE_JUNK)
+def test_stories_that_open_with_a_rules_word_come_through_whole(story: str) -> None:
+    cleaned = clean_text(story)
+    assert cleaned.text == story, cleaned.edits
