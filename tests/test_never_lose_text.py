@@ -380,6 +380,13 @@ STORIES_THAT_LOOK_LIKE_JUNK = [
     "Lire le rapport complet prend deux heures, selon ses auteurs.\nIl compte 300 pages.",
     "Leia a íntegra do discurso, pediu o deputado aos colegas.\nA sessão foi encerrada.",
     "Mehr als 300 Menschen kamen zum Protest.\nDie Polizei blieb ruhig.",
+    "The agency denied it on Monday.\n"
+    "Reporting by the Associated Press found that the agency ignored the warnings.",
+    "The book sold well.\nEditing by hand took the team three weeks, the director said.",
+    "Lagu itu diputar lagi di radio.\n"
+    "Hak cipta atas lagu itu kini dipegang oleh keluarga penyanyi tersebut.",
+    "Die Bilder hingen im Flur.\n"
+    "Symbolbild und Wirklichkeit liegen oft weit auseinander, sagte der Fotograf.",
     "Jakarta - the capital - is sinking faster than any other city, scientists say.\n"
     "The government plans to move it.",
 ]
