@@ -387,6 +387,24 @@ STORIES_THAT_LOOK_LIKE_JUNK = [
     "Hak cipta atas lagu itu kini dipegang oleh keluarga penyanyi tersebut.",
     "Die Bilder hingen im Flur.\n"
     "Symbolbild und Wirklichkeit liegen oft weit auseinander, sagte der Fotograf.",
+    # a lead that opens with a word and a colon or a dash is no dateline
+    "Paris: a city of light, and of strikes, as the unions walked out again on Monday.\n"
+    "The metro ran one train in three.",
+    "Warning: heavy rain is expected across the province until Friday, forecasters said.\n"
+    "Schools will stay open.",
+    "Jakarta, Bandung and Surabaya - the three largest cities - will get new buses.\n"
+    "The first arrive in March.",
+    "Minister Tan - who took office in May - said the plan was on track.\n"
+    "The budget was approved on Tuesday.",
+    "Ahmad (45), seorang petani, mengatakan panen tahun ini gagal.\n"
+    "Hujan datang terlambat dua bulan.",
+    # closing lines that end in brackets or name an agency are reporting
+    "The mayor, who was re-elected in 2019 (pictured), declined to comment.\n"
+    "The figure was later revised (see below).",
+    "The blast shook the port at dawn.\nReuters and AFP both reported the blast within minutes.",
+    "Polis menahan dua lelaki.\nBernama melaporkan bahawa mangsa dibawa ke hospital.",
+    "Sponsored by the city, the festival drew 40,000 visitors.\n"
+    "Video footage shows the crowd at the main stage.",
     "Jakarta - the capital - is sinking faster than any other city, scientists say.\n"
     "The government plans to move it.",
 ]
