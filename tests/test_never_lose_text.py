@@ -403,6 +403,13 @@ STORIES_THAT_LOOK_LIKE_JUNK = [
     "The figure was later revised (see below).",
     "The blast shook the port at dawn.\nReuters and AFP both reported the blast within minutes.",
     "Polis menahan dua lelaki.\nBernama melaporkan bahawa mangsa dibawa ke hospital.",
+    # advice reported from someone is no call to the reader
+    "Residents can sign up for the council's newsletter at the town hall, the mayor said.\n"
+    "The first issue is due in May.",
+    "Watch the video of the launch on the agency's channel, the spokesman said.\n"
+    "The rocket lifted off at dawn.",
+    "Dapatkan informasi terbaru dari BMKG melalui aplikasi resmi, kata kepala stasiun.\n"
+    "Hujan diperkirakan turun hingga Jumat.",
     "Sponsored by the city, the festival drew 40,000 visitors.\n"
     "Video footage shows the crowd at the main stage.",
     "Jakarta - the capital - is sinking faster than any other city, scientists say.\n"
