@@ -1,7 +1,7 @@
 """Whole-page text of the AEB pages, cleaned without an extractor: how much page furniture the
 line-level filters take out of real pages from 180 sites, and what article text they cost.
 
-    python benchmarks/bench_whole_page.py [--aeb ../shared/benchmarks/aeb] [--pages N]
+    python benchmarks/bench_whole_page.py [--aeb ../shared/benchmarks/aeb] [--pages N] [--gold-only]
 
 A corpus that was scraped as plain text (the devpages' shape) never passes through
 trafilatura, so ``drop-page-furniture`` and the rules are all that stand between the menus,
@@ -68,9 +68,42 @@ def page_text(html: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def gold_only(golds: dict[str, str]) -> None:
+    """Clean each gold body alone, as a corpus of articles without their pages would be: every
+    line an edit removes is article text the gold kept (or furniture the gold kept, such as a
+    dateline or a copyright line). Printed by step and rule, with counts of lines and pages."""
+    chain = default_chain(corpus_level=False)
+    lines: dict[tuple[str, str], int] = {}
+    pages: dict[tuple[str, str], set[str]] = {}
+    for page_id, gold in golds.items():
+        outcome = chain(Document(id=page_id, text=gold))
+        for edit in outcome.edits:
+            if edit.removed.strip() and edit.step not in _LAYOUT_STEPS:
+                key = (edit.step, edit.rule)
+                lines[key] = lines.get(key, 0) + len(edit.removed.strip().splitlines())
+                pages.setdefault(key, set()).add(page_id[:10])
+    print(f"gold bodies cleaned alone: {len(golds)}")
+    print(f"{'step':<26} {'rule':<28} {'lines':>5} {'pages':>5}")
+    for key, count in sorted(lines.items(), key=lambda kv: -kv[1]):
+        print(f"{key[0]:<26} {key[1]:<28} {count:>5} {len(pages[key]):>5}")
+
+
+#: Steps that only change spacing or characters: no line of text goes with them.
+_LAYOUT_STEPS = frozenset({"fix-text", "normalize-whitespace", "tidy-whitespace"})
+
+
 def main() -> None:
-    args = page_arguments(__doc__.splitlines()[0]).parse_args()
+    parser = page_arguments(__doc__.splitlines()[0])
+    parser.add_argument(
+        "--gold-only",
+        action="store_true",
+        help="clean each gold body alone and list what the chain removes from article text",
+    )
+    args = parser.parse_args()
     golds = gold_bodies(args.aeb, args.pages)
+    if args.gold_only:
+        gold_only(golds)
+        return
     chain = default_chain(corpus_level=False)
     before = [0.0, 0.0]
     after = [0.0, 0.0]

@@ -116,6 +116,42 @@ def test_a_numbered_list_running_on_below_the_last_prose_line_stays() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    "entries",
+    [
+        # a tour's dates: lines that open with a date, under a line that announces them
+        "Jadwal konser:\n12 Des -- Gedung Kesenian, Jakarta\n14 Des -- Taman Budaya, Solo\n"
+        "16 Des -- Balai Pemuda, Surabaya",
+        # a list of entries of one shape
+        "Austria (Group G): Third appearance\nBelgium (Group I): Sixth appearance\n"
+        "Croatia (Group E): Sixth appearance\nDenmark (Group D): Ninth appearance",
+    ],
+)
+def test_a_schedule_or_a_list_of_one_shape_under_the_story_is_the_story_s(entries: str) -> None:
+    text = f"{LEAD}\n{BODY}\n{CLOSE}\n{entries}"
+    assert DropPageFurniture()(make_doc(text)).edits == ()
+
+
+def test_a_list_announced_by_a_colon_under_the_story_stays() -> None:
+    # Long lines without a full stop under a short line are a teaser list, unless that line
+    # ends in a colon right under the story: then it announces the story's own list.
+    items = (
+        "Ratusan tugas baru yang membuat permainan makin seru bagi seluruh keluarga\n"
+        "Puluhan pertanyaan jebakan untuk saling mengenal lebih baik lagi"
+    )
+    text = f"{LEAD}\n{BODY}\nYang baru di versi ini:\n{items}"
+    outcome = DropPageFurniture()(make_doc(text))
+    assert outcome.doc is not None
+    assert items in outcome.doc.text
+
+
+def test_a_list_of_quantities_inside_the_story_is_no_counter() -> None:
+    # "1 tsp cinnamon" has a counter's shape; three such lines in a row are a recipe's list.
+    recipe = "1 tsp kayu manis\n2 sdm gula aren\n3 gelas air\n"
+    text = f"{LEAD}\n{recipe}{BODY}"
+    assert DropPageFurniture()(make_doc(text)).edits == ()
+
+
 def test_a_short_line_between_prose_paragraphs_is_a_heading_and_stays() -> None:
     text = f"{LEAD}\n{HEADING}\n{BODY}\nBaca\n{CLOSE}"
     assert DropPageFurniture()(make_doc(text)).edits == ()
@@ -246,6 +282,8 @@ def test_text_extracted_by_trafilatura_is_left_alone() -> None:
         ("The Guardian2 days ago", "stamp"),
         ("5H ago", "stamp"),  # the unit as one letter
         ("7:54pm", "stamp"),
+        ("Get the game for $58.56", "short"),  # a price is no clock time
+        ("— 9to5Mac.com (@9to5mac) November 4, 2019", "other"),  # a post's signature
         ("2019年11月", "stamp"),
         ("Gempa Landa Dua Desa, Kenapa Sirene Tak Berbunyi?", "title"),
         (":format(jpeg)/media-store/photos/5472/original/0038_1768.jpg?w=1200&ssl=1)", "address"),

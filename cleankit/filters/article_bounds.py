@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import regex as re
 
 from cleankit.core.text import PROSE_ENDS, PROSE_WORDS, Paragraph, letter_words
-from cleankit.filters.line_kinds import FURNITURE_KINDS
+from cleankit.filters.line_kinds import DATED_START, FURNITURE_KINDS
 
 __all__ = ["article_bounds", "hard_wrapped", "holds_table", "run_around"]
 
@@ -33,7 +33,7 @@ def article_bounds(
     prose = [i for i, (kind, _) in enumerate(kinds) if kind == "prose"]
     first = _lead_index(found, kinds, prose)
     last = _list_end(found, _sentence_end(found, _end_index(found, kinds, prose), stopwords))
-    return first, last
+    return first, _shaped_end(found, _dated_end(found, last))
 
 
 #: Share of line breaks inside sentences above which a text is hard-wrapped.
@@ -139,6 +139,48 @@ def _list_end(found: Sequence[Paragraph], last: int) -> int:
     return end
 
 
+#: Entries that make a run of dated lines a schedule the article carries.
+_DATED_ENTRIES = 3
+
+
+def _dated_end(found: Sequence[Paragraph], last: int) -> int:
+    """The article's last line when a schedule follows it: three or more lines in a row that
+    open with a date ("June 9 -- Coral Sky Amphitheatre, ...", a tour's or a festival's
+    dates), starting at most two lines below the last line (a "Tour dates:" line between)."""
+    for start in range(last + 1, min(len(found), last + 3)):
+        end = start
+        while end < len(found) and DATED_START.match(found[end].text):
+            end += 1
+        if end - start >= _DATED_ENTRIES:
+            return end - 1
+    return last
+
+
+#: Entries of one shape that make a run of lines a list the article carries.
+_SHAPED_ENTRIES = 4
+
+
+def _shaped_end(found: Sequence[Paragraph], last: int) -> int:
+    """The article's last line when a list of entries of one shape follows it: four or more
+    lines in a row with the same punctuation between their words ("Austria (Group G): Third
+    appearance", "Belgium (Group I): Sixth appearance"), starting at most two lines below the
+    last line. Menus of bare words have no punctuation to share and stay furniture."""
+    for start in range(last + 1, min(len(found), last + 3)):
+        shape = _punctuation(found[start].text)
+        if not shape:
+            continue
+        end = start + 1
+        while end < len(found) and _punctuation(found[end].text) == shape:
+            end += 1
+        if end - start >= _SHAPED_ENTRIES:
+            return end - 1
+    return last
+
+
+def _punctuation(text: str) -> str:
+    return "".join(c for c in text.strip() if not (c.isalnum() or c.isspace()))
+
+
 def run_around(i: int, kinds: Sequence[Kind]) -> tuple[int, int]:
     """The run of non-prose lines that holds line ``i``, as a slice's bounds."""
     start, stop = i, i + 1
@@ -150,8 +192,11 @@ def run_around(i: int, kinds: Sequence[Kind]) -> tuple[int, int]:
 
 
 def holds_table(lines: Sequence[Paragraph]) -> bool:
-    """Whether the lines hold a table's cells: three or more lines of bare numbers."""
-    return _at_least(_TABLE_CELLS, lines, _is_cell)
+    """Whether the lines hold a table's cells or a list of quantities: three or more lines of
+    bare numbers, or of lines that open with one ("1 tsp cinnamon", "2 cups flour")."""
+    return _at_least(_TABLE_CELLS, lines, _is_cell) or _at_least(
+        _TABLE_CELLS, lines, lambda text: text.lstrip()[:1].isdigit()
+    )
 
 
 def _holds_list(lines: Sequence[Paragraph]) -> bool:

@@ -69,7 +69,7 @@ class DropPageFurniture:
             elif (
                 _headline_like(found[i].text, kind)
                 and i > last
-                and _below_furniture(last, i, kinds)
+                and _below_furniture(found, last, i, kinds)
             ):
                 # Below the story's end and below furniture, a line that reads like a headline
                 # heads nothing: a listing's or a ticker's headlines.
@@ -108,10 +108,15 @@ def _headline_like(text: str, kind: str) -> bool:
     return kind == "title" or (kind == "other" and not text.lstrip()[:1].islower())
 
 
-def _below_furniture(last: int, i: int, kinds: Sequence[Kind]) -> bool:
+def _below_furniture(found: Sequence[Paragraph], last: int, i: int, kinds: Sequence[Kind]) -> bool:
     """Whether a line that is page furniture by shape stands between the last prose line and
-    line ``i``: the story has ended and the page's own lines have begun."""
-    return any(k in FURNITURE_KINDS for k, _ in kinds[last + 1 : i])
+    line ``i``: the story has ended and the page's own lines have begun. A line ending in a
+    colon right under the story ("Dare to Play 3:", "What it offers:") announces what
+    follows: the story's own list, not the page's (further down, "Follow us:" is a footer's)."""
+    between = range(last + 1, i)
+    if any(found[j].text.rstrip().endswith(":") for j in between[:2]):
+        return False
+    return any(kinds[j][0] in FURNITURE_KINDS for j in between)
 
 
 def _between_prose(i: int, kinds: Sequence[Kind]) -> bool:

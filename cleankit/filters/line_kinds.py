@@ -15,7 +15,7 @@ import regex as re
 
 from cleankit.core.text import PROSE_ENDS, letter_words, reads_as_prose
 
-__all__ = ["FURNITURE_KINDS", "line_kind", "stopwords_for"]
+__all__ = ["DATED_START", "FURNITURE_KINDS", "line_kind", "stopwords_for"]
 
 # Month names and their usual short forms in the languages of the stoplists (id, ms, en, es,
 # fr, de, pt, it, nl); a short form must end the word ("Des" and "Des." count, "Desa" does not).
@@ -31,9 +31,15 @@ _MONTHS = (
 )
 # A stamp: dates, times and the words that label them, with little else on the line.
 _DATE = re.compile(
-    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\b\.?)?\b"
+    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|(?<![$€£¥₹]\s?)\b\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\b\.?)?\b"
     r"|\b\d{4}-\d{2}(?:-\d{2})?\b|\d{2,4}年\d{1,2}月(?:\d{1,2}日)?"
     rf"|\b\d{{1,2}}\.?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}\s+\d{{4}}\b",
+    re.IGNORECASE,
+)
+# A line that opens with a date: an entry of a schedule or a tour ("June 9 -- Coral Sky
+# Amphitheatre, West Palm Beach", "12 Des - Pameran batik di Solo").
+DATED_START = re.compile(
+    rf"^\s*(?:{_MONTHS}\s+\d{{1,2}}\b|\d{{1,2}}\.?\s+{_MONTHS}|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b)",
     re.IGNORECASE,
 )
 # How long ago, in the languages of the stoplists: "2 days ago", "3 jam lalu", "hace 2 horas";
@@ -61,7 +67,7 @@ _DATE_LABEL = re.compile(
 _COUNTER = re.compile(r"^\d(?:[\d.,]*\d)?\s*[KkMmJjRrBb]?\+?(?:\s+\p{L}+){0,3}$")
 # The signature under an embedded post: a dash, the author, the account in brackets, the date
 # ("— Rina Lee (@rinalee) November 18, 2019"). It says who wrote the quoted post: not a stamp.
-_POST_SIGNATURE = re.compile(r"^[—–-]\s*\p{L}[^\n]{0,80}\(@\w+\)")
+_POST_SIGNATURE = re.compile(r"^[—–-]\s*[\p{L}\d][^\n]{0,80}\(@\w+\)")
 _ADDRESS = re.compile(r"https?://|www\.|\S+@\S+\.\S+|(?:^|\s)[@#]\w+")
 _MENU_SEPARATORS = re.compile(r"\s[|•·/›»>]\s|\s\|\s?|\s?\|\s")
 # A sentence's end: its mark, maybe inside a closing quote or bracket. A bracket or quote
