@@ -77,21 +77,6 @@ def test_a_last_sentence_broken_by_links_below_the_last_prose_line_stays() -> No
     assert [e.removed.strip() for e in outcome.edits] == ["Share", "Tweet"]
 
 
-@pytest.mark.parametrize(
-    "between",
-    [
-        # a table's cells
-        "Pemain\nMenit\nPersen\nAndi Saputra\n63\n85%\nBudi Santoso\n57\n77%\n",
-        # a bulleted list of short items
-        "Yang dibawa warga:\n• Beras\n• Air minum\n• Selimut\n• Obat-obatan\n",
-    ],
-)
-def test_a_lead_over_a_table_or_a_list_stays_the_lead(between: str) -> None:
-    # One prose line, then a table or a list, then more prose: it is the article's.
-    text = f"{LEAD}\n{between}{BODY}\n{CLOSE}"
-    assert DropPageFurniture()(make_doc(text)).edits == ()
-
-
 def test_a_numbered_list_running_on_below_the_last_prose_line_stays() -> None:
     # The list's items are short lines with links under them; those numbered on from the
     # article's own are the article's, a "most read" list starting again at 1 is the page's.
@@ -116,19 +101,30 @@ def test_a_numbered_list_running_on_below_the_last_prose_line_stays() -> None:
     ]
 
 
+TABLE = "Pemain\nMenit\nPersen\nAndi Saputra\n63\n85%\nBudi Santoso\n57\n77%\n"
+BULLETS = "Yang dibawa warga:\n• Beras\n• Air minum\n• Selimut\n• Obat-obatan\n"
+SCHEDULE = (  # lines that open with a date, under a line that announces them
+    "Jadwal konser:\n12 Des -- Gedung Kesenian, Jakarta\n14 Des -- Taman Budaya, Solo\n"
+    "16 Des -- Balai Pemuda, Surabaya"
+)
+ONE_SHAPE = (  # entries with the same punctuation
+    "Austria (Group G): Third appearance\nBelgium (Group I): Sixth appearance\n"
+    "Croatia (Group E): Sixth appearance\nDenmark (Group D): Ninth appearance"
+)
+
+
 @pytest.mark.parametrize(
-    "entries",
+    "text",
     [
-        # a tour's dates: lines that open with a date, under a line that announces them
-        "Jadwal konser:\n12 Des -- Gedung Kesenian, Jakarta\n14 Des -- Taman Budaya, Solo\n"
-        "16 Des -- Balai Pemuda, Surabaya",
-        # a list of entries of one shape
-        "Austria (Group G): Third appearance\nBelgium (Group I): Sixth appearance\n"
-        "Croatia (Group E): Sixth appearance\nDenmark (Group D): Ninth appearance",
+        # one prose line, then a table or a list, then more prose: the lead stays the lead
+        f"{LEAD}\n{TABLE}{BODY}\n{CLOSE}",
+        f"{LEAD}\n{BULLETS}{BODY}\n{CLOSE}",
+        # under the last prose line: a schedule, a list of one shape
+        f"{LEAD}\n{BODY}\n{CLOSE}\n{SCHEDULE}",
+        f"{LEAD}\n{BODY}\n{CLOSE}\n{ONE_SHAPE}",
     ],
 )
-def test_a_schedule_or_a_list_of_one_shape_under_the_story_is_the_story_s(entries: str) -> None:
-    text = f"{LEAD}\n{BODY}\n{CLOSE}\n{entries}"
+def test_tables_lists_and_schedules_of_the_story_stay(text: str) -> None:
     assert DropPageFurniture()(make_doc(text)).edits == ()
 
 
