@@ -141,23 +141,15 @@ def _list_end(found: Sequence[Paragraph], last: int) -> int:
 
 #: Entries that make a run of dated lines a schedule the article carries.
 _DATED_ENTRIES = 3
+#: Entries of one shape that make a run of lines a list the article carries.
+_SHAPED_ENTRIES = 4
 
 
 def _dated_end(found: Sequence[Paragraph], last: int) -> int:
     """The article's last line when a schedule follows it: three or more lines in a row that
     open with a date ("June 9 -- Coral Sky Amphitheatre, ...", a tour's or a festival's
     dates), starting at most two lines below the last line (a "Tour dates:" line between)."""
-    for start in range(last + 1, min(len(found), last + 3)):
-        end = start
-        while end < len(found) and DATED_START.match(found[end].text):
-            end += 1
-        if end - start >= _DATED_ENTRIES:
-            return end - 1
-    return last
-
-
-#: Entries of one shape that make a run of lines a list the article carries.
-_SHAPED_ENTRIES = 4
+    return _run_below(found, last, _DATED_ENTRIES, lambda text: bool(DATED_START.match(text)))
 
 
 def _shaped_end(found: Sequence[Paragraph], last: int) -> int:
@@ -165,14 +157,22 @@ def _shaped_end(found: Sequence[Paragraph], last: int) -> int:
     lines in a row with the same punctuation between their words ("Austria (Group G): Third
     appearance", "Belgium (Group I): Sixth appearance"), starting at most two lines below the
     last line. Menus of bare words have no punctuation to share and stay furniture."""
+    return _run_below(found, last, _SHAPED_ENTRIES, _punctuation)
+
+
+def _run_below(
+    found: Sequence[Paragraph], last: int, entries: int, shape: Callable[[str], object]
+) -> int:
+    """The last line of a run of ``entries`` or more lines of one ``shape`` (none when it is
+    falsy) that starts at most two lines below ``last``; ``last`` when there is none."""
     for start in range(last + 1, min(len(found), last + 3)):
-        shape = _punctuation(found[start].text)
-        if not shape:
+        first = shape(found[start].text)
+        if not first:
             continue
         end = start + 1
-        while end < len(found) and _punctuation(found[end].text) == shape:
+        while end < len(found) and shape(found[end].text) == first:
             end += 1
-        if end - start >= _SHAPED_ENTRIES:
+        if end - start >= entries:
             return end - 1
     return last
 
