@@ -68,6 +68,37 @@ def test_caption_repeating_the_lead_sentence_is_removed_though_it_comes_first() 
     assert outcome.edits[0].why == "contained in paragraph 2 (containment 1.00)"
 
 
+def test_the_headline_said_again_as_a_heading_in_the_body_goes() -> None:
+    # A forum post pastes the article: its headline with a kicker over the lead, then the
+    # headline again as if it headed a section. The lower copy goes; the body stays whole.
+    headline = "How the harbour permit rules apply to the ferry dispute"
+    body = (
+        "Roughly four hundred boats hold a harbour permit, and the rules took effect in 2009. "
+        "They let holders moor at public quays for up to three nights."
+    )
+    more = "Many owners confuse the permit with a mooring lease; the two are not the same thing."
+    text = f"Thread title\nANALYSIS: {headline}\n{body}\n{headline}\n{more}"
+    outcome = DropRepeatedParagraphs()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"Thread title\nANALYSIS: {headline}\n{body}\n{more}"
+    assert outcome.edits[0].rule == "header-line-again"
+
+
+def test_a_header_label_heading_sections_again_stays() -> None:
+    # Only the line right above the lead is the headline; a series label higher up may head
+    # the post's sections again by design, and a short heading may match by chance.
+    body = (
+        "The choir opened the festival on a stage in the park, and the crowd kept growing "
+        "until dusk."
+    )
+    more = "The second night brought drums, dances and a long queue at the gate."
+    label = "Autumn Park Festival Concert Series"
+    text = f"{label}\nA night of drums in the park\n{body}\n{label}\n{more}"
+    assert DropRepeatedParagraphs()(make_doc(text)).edits == ()
+    short = f"Live updates\n{body}\nLive updates\n{more}"
+    assert DropRepeatedParagraphs()(make_doc(short)).edits == ()
+
+
 def test_headline_is_never_removed_as_contained_in_the_lead() -> None:
     title = "AS mencapai kesepakatan dengan Niger untuk menarik pasukan militer"
     text = f"{title}\n\n{title} pada tanggal 15 September"

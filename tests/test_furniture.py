@@ -168,6 +168,35 @@ def test_numbered_subheadings_and_a_quoted_post_s_signature_inside_the_article_s
     assert DropPageFurniture()(make_doc(text)).edits == ()
 
 
+def test_a_count_under_its_label_inside_the_article_goes_and_a_list_of_counts_stays() -> None:
+    # One "Label: number" line between prose is the page's counter; two or more in a row are
+    # the story's figures; a heading without a colon ("Bagian 2") is no label.
+    text = f"{LEAD}\nDibaca: 1.204 kali\n{BODY}"
+    outcome = DropPageFurniture()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n{BODY}"
+    assert "a count under its label" in outcome.edits[0].why
+    figures = f"{LEAD}\nMeninggal: 12\nLuka-luka: 30\n{BODY}\nBagian 2\n{CLOSE}"
+    assert DropPageFurniture()(make_doc(figures)).edits == ()
+
+
+def test_a_label_right_over_a_stamp_goes_with_it_and_a_heading_stays() -> None:
+    # "BACAAN" over the date of a readout labels the date; with the date gone it labels
+    # nothing. A heading in sentence case, or a label a blank line away, stays.
+    text = f"{LEAD}\nRINGKASAN\n14 Desember 2022\n{BODY}"
+    outcome = DropPageFurniture()(make_doc(text))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n{BODY}"
+    assert "the label of the date or count right below it" in outcome.edits[0].why
+    heading = f"{LEAD}\nLatar belakang\n14 Desember 2022\n{BODY}"
+    apart = f"{LEAD}\nRINGKASAN\n\n14 Desember 2022\n{BODY}"
+    for kept, label in ((heading, "Latar belakang"), (apart, "RINGKASAN")):
+        outcome = DropPageFurniture()(make_doc(kept))
+        assert outcome.doc is not None
+        assert label in outcome.doc.text
+        assert "14 Desember 2022" not in outcome.doc.text
+
+
 def test_a_date_label_that_lost_its_date_goes_even_inside_the_article() -> None:
     text = f"{LEAD}\nPosted on\n{BODY}"
     outcome = DropPageFurniture()(make_doc(text))

@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 import regex as re
 
 from cleankit.core.text import PROSE_ENDS, PROSE_WORDS, Paragraph, letter_words
-from cleankit.filters.line_kinds import DATED_START, FURNITURE_KINDS
+from cleankit.filters.line_kinds import DATED_START, FURNITURE_KINDS, LABELLED_COUNT
 
 __all__ = ["article_bounds", "hard_wrapped", "holds_table", "run_around"]
 
@@ -61,6 +61,8 @@ def hard_wrapped(found: Sequence[Paragraph]) -> bool:
 _LEAD_GAP = 3
 #: Number-only lines (a table's cells: "63", "85%") that make a gap part of the article.
 _TABLE_CELLS = 3
+#: Counts under their labels ("Tewas: 12") that make a data list of a gap, not counters.
+_LABELLED_COUNTS = 2
 
 
 def _lead_index(found: Sequence[Paragraph], kinds: Sequence[Kind], prose: Sequence[int]) -> int:
@@ -193,9 +195,13 @@ def run_around(i: int, kinds: Sequence[Kind]) -> tuple[int, int]:
 
 def holds_table(lines: Sequence[Paragraph]) -> bool:
     """Whether the lines hold a table's cells or a list of quantities: three or more lines of
-    bare numbers, or of lines that open with one ("1 tsp cinnamon", "2 cups flour")."""
-    return _at_least(_TABLE_CELLS, lines, _is_cell) or _at_least(
-        _TABLE_CELLS, lines, lambda text: text.lstrip()[:1].isdigit()
+    bare numbers, or of lines that open with one ("1 tsp cinnamon", "2 cups flour"), or two or
+    more counts under their labels ("Tewas: 12", "Luka-luka: 30"); one such line alone is a
+    page's counter ("Views: 873333")."""
+    return (
+        _at_least(_TABLE_CELLS, lines, _is_cell)
+        or _at_least(_TABLE_CELLS, lines, lambda text: text.lstrip()[:1].isdigit())
+        or _at_least(_LABELLED_COUNTS, lines, lambda text: bool(LABELLED_COUNT.match(text)))
     )
 
 

@@ -54,7 +54,7 @@ class DropPageFurniture:
             return Outcome(doc=doc)
         first, last = article_bounds(found, kinds, stopwords)
         headline = _headline_index(found, kinds, first)
-        spans: list[Span] = []
+        cut_lines: dict[int, str] = {}
         for i, (kind, evidence) in enumerate(kinds):
             if kind == "prose" or i == headline:
                 continue
@@ -85,9 +85,29 @@ class DropPageFurniture:
                 why = f"metadata line inside the article: {evidence}"
             else:
                 continue
+            cut_lines[i] = why
+        for label in [i - 1 for i in cut_lines if kinds[i][0] == "stamp" and i > 0]:
+            if label not in cut_lines and label != headline and _labels_stamp(found, label, kinds):
+                cut_lines[label] = "the label of the date or count right below it"
+        spans: list[Span] = []
+        for i, why in sorted(cut_lines.items()):
             start, end = block_extent(doc.text, found[i].start, found[i].end)
-            spans.append(Span(start, end, kind, "", why))
+            spans.append(Span(start, end, kinds[i][0], "", why))
         return cut(doc, trim_overlaps(spans), step=self.name)
+
+
+def _labels_stamp(found: Sequence[Paragraph], i: int, kinds: Sequence[Kind]) -> bool:
+    """Whether line ``i`` is a label over the stamp on the next line ("READOUT" over "DECEMBER
+    14, 2022", "Diperbarui:" over a date): one or two words, no digit, in capitals or ending
+    in a colon, with no blank line between. A label left over a removed date labels nothing;
+    a heading in sentence case ("Background") stays, whatever stands under it."""
+    text = found[i].text.strip()
+    words = letter_words(text)
+    if kinds[i][0] != "short" or not 1 <= len(words) <= 2 or any(c.isdigit() for c in text):
+        return False
+    if found[i].end + 1 != found[i + 1].start:
+        return False  # a blank line between: the label is not the stamp's
+    return text.endswith(":") or (text.isupper() and len(text) >= 3)
 
 
 def _headline_index(found: Sequence[Paragraph], kinds: Sequence[Kind], first: int) -> int | None:

@@ -15,7 +15,7 @@ import regex as re
 
 from cleankit.core.text import PROSE_ENDS, letter_words, reads_as_prose
 
-__all__ = ["DATED_START", "FURNITURE_KINDS", "line_kind", "stopwords_for"]
+__all__ = ["DATED_START", "FURNITURE_KINDS", "LABELLED_COUNT", "line_kind", "stopwords_for"]
 
 # Month names and their usual short forms in the languages of the stoplists (id, ms, en, es,
 # fr, de, pt, it, nl); a short form must end the word ("Des" and "Des." count, "Desa" does not).
@@ -65,6 +65,12 @@ _DATE_LABEL = re.compile(
 # A count with its unit ("8.8K", "218 views", "12 Komentar"); the number ends in a digit, so an
 # item's number ("2. Avoid skipping meals", "16) Taboo") heads a list and is no counter.
 _COUNTER = re.compile(r"^\d(?:[\d.,]*\d)?\s*[KkMmJjRrBb]?\+?(?:\s+\p{L}+){0,3}$")
+# A count under its label: "Views: 873333", "Dibaca: 1.204 kali", "Komentar: 12". The colon
+# makes it a label ("Part 2", "Pasal 12" are headings); two such lines together are a data
+# list, which :func:`cleankit.filters.article_bounds.holds_table` keeps.
+LABELLED_COUNT = re.compile(
+    r"^\s*\p{L}[\p{L}-]*(?:\s\p{L}[\p{L}-]*)?\s*:\s*\d(?:[\d.,]*\d)?\s*[KkMm]?(?:\s+\p{L}+)?\s*$"
+)
 # The signature under an embedded post: a dash, the author, the account in brackets, the date
 # ("— Rina Lee (@rinalee) November 18, 2019"). It says who wrote the quoted post: not a stamp.
 _POST_SIGNATURE = re.compile(r"^[—–-]\s*[\p{L}\d][^\n]{0,80}\(@\w+\)")
@@ -114,6 +120,8 @@ def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
         return "other", "the signature of a quoted post (author, account, date)"
     if _COUNTER.match(body):
         return "stamp", "a number with at most a few words (a counter)"
+    if LABELLED_COUNT.match(body):
+        return "stamp", "a count under its label (a counter)"
     if _DATE_LABEL.match(body):
         return "stamp", "a date's label without its date"
     dates = _DATE.findall(body) or _AGO.findall(body)

@@ -110,6 +110,8 @@ class DropRepeatedParagraphs:
                 continue  # another word that merely starts alike, or a longer line
             why = f"the words of paragraph {i - 1}, right above it, pasted again"
             reasons[i] = ("adjacent-copy", why + (f" with {extra.strip()!r}" if extra else ""))
+        for i, why in _header_lines_again(keys, counts, fixed, first_prose, self.min_words).items():
+            reasons.setdefault(i, ("header-line-again", why))
         for i, mine in enumerate(sets):
             if i in reasons or mine is None or not shared[i] or (i == 0 and headline):
                 continue
@@ -247,6 +249,42 @@ def _repeated_runs(
                 )
         run = [(i, earlier)] if earlier is not None else []
     return found
+
+
+def _header_lines_again(
+    keys: Sequence[str],
+    counts: Sequence[int],
+    fixed: Sequence[bool],
+    first_prose: int,
+    min_words: int,
+) -> dict[int, str]:
+    """Headings inside the body that say the headline again: the line right above the lead,
+    pasted once more above a later paragraph, with or without a kicker ("IN-DEPTH: ...").
+
+    Headings stand outside the comparison of copies (a page repeats its own section heads by
+    design), but no article heads one of its sections with its own headline. A few words
+    more or fewer (the kicker) still make the same line. Other header lines are left out: a
+    series label over a post may head its sections again, and fewer than ``min_words`` words may be a label that happens to match ("Live updates").
+    """
+    if not 0 < first_prose < len(keys) or not keys[first_prose - 1]:
+        return {}
+    headline = _fold(keys[first_prose - 1])
+    found_again: dict[int, str] = {}
+    for i in range(first_prose + 1, len(keys)):
+        if not fixed[i] or counts[i] < min_words:
+            continue
+        shorter, longer = sorted((_fold(keys[i]), headline), key=len)
+        extra = len(longer.split()) - len(shorter.split())
+        if extra <= _ADJACENT_EXTRA and f" {shorter} " in f" {longer} ":
+            found_again[i] = (
+                f"the headline (paragraph {first_prose - 1}, right above the lead) said again "
+                "as a heading in the body"
+            )
+    return found_again
+
+
+def _fold(key: str) -> str:
+    return key.replace("’", "'")
 
 
 def _prose_neighbours(i: int, prose: Sequence[bool]) -> int:
