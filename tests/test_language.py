@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
-from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from py3langid.langid import MODEL_FILE, LanguageIdentifier, visit_counts
 
 from cleankit.core.document import Document
 from cleankit.filters import language, language_model
@@ -69,6 +72,73 @@ def test_scores_equal_the_librarys_own_identifier() -> None:
         assert ours.rank(text) == shipped.rank(text)
 
 
+def _texts_of_every_shape() -> list[str]:
+    """Paragraphs, mixed scripts, texts shorter than the automaton is deep, random
+    characters from several blocks, and one longer than 65,535 bytes."""
+    rng = random.Random(7)
+    blocks = [(0x20, 0x7F), (0xA0, 0x250), (0x400, 0x500), (0x4E00, 0x4F00), (0x1F300, 0x1F400)]
+    texts = [*TEXTS.values(), "", "a", "ab", "abc d", " ".join(TEXTS.values()) * 20]
+    for _ in range(200):
+        low, high = rng.choice(blocks)
+        texts.append("".join(chr(rng.randrange(low, high)) for _ in range(rng.randrange(60))))
+    return texts
+
+
+def _deepest_spellings(identifier: Any) -> list[bytes]:
+    """For each state the automaton reaches last from its start, the bytes that reach it
+    (found here by a breadth-first walk of its own, independent of the library code's)."""
+    moves = np.asarray(identifier.tk_nextmove)
+    rows = np.asarray(identifier.tk_row).astype(np.intp) << 8
+    spelled = {0: b""}
+    level = np.array([0])
+    seen = np.zeros(rows.size, dtype=bool)
+    seen[0] = True
+    deepest: list[int] = []
+    while True:
+        states, where = np.unique(
+            moves[(rows[level][:, None] + np.arange(256)).ravel()], return_index=True
+        )
+        new = ~seen[states]
+        if not new.any():
+            return [spelled[state] for state in deepest]
+        seen[states[new]] = True
+        for state, at in zip(states[new].tolist(), where[new].tolist(), strict=True):
+            spelled[state] = spelled[int(level[at // 256])] + bytes([at % 256])
+        level, deepest = states[new], states[new].tolist()
+
+
+def test_the_windowed_walk_counts_what_the_librarys_byte_loop_counts() -> None:
+    """The walk that runs every position's last bytes side by side meets the same features,
+    as often, in the same first-met order as py3langid's loop over the bytes: the scores
+    are then the library's own product of the same numbers."""
+    from cleankit.filters.language import _identifier
+    from cleankit.filters.language_model import feature_counts
+
+    ours = _identifier()
+    deepest = _deepest_spellings(ours)
+    assert {len(spelling) for spelling in deepest} == {ours._walk.depth}
+    # A walk one byte short would miss each of these states (two CJK characters, 6 bytes).
+    samples = [f"ab {text} cd".encode() for text in _texts_of_every_shape()]
+    samples += [b"ab " + spelling + b" cd" for spelling in deepest]
+    for data in samples:
+        expected = visit_counts(ours.tk_nextmove, ours._rowbase, ours.tk_output, data)
+        found = feature_counts(ours._walk, data)
+        if expected is None:
+            assert found is None
+            continue
+        assert found is not None
+        assert list(zip(*(a.tolist() for a in found), strict=True)) == list(expected.items())
+
+
+def test_scores_of_texts_of_every_shape_equal_the_librarys() -> None:
+    from cleankit.filters.language import _identifier
+
+    shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    ours = _identifier()
+    for text in _texts_of_every_shape():
+        assert ours.rank(text) == shipped.rank(text)
+
+
 def test_the_hosts_language_wins_and_is_recorded() -> None:
     doc = Document(id="a", text=TEXTS["en"], language="id")
     outcome = IdentifyLanguage()(doc)
@@ -106,7 +176,8 @@ def test_the_unpacked_model_is_kept_and_read_back(
     _same_as_shipped(language_model.load_identifier())
     (folder,) = tmp_path.iterdir()
     assert sorted(p.name for p in folder.iterdir()) == sorted(
-        f"{key}.npy" for key in ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat")
+        f"{key}.npy"
+        for key in ("ptc", "pc", "classes", "nextmove", "nextmove_row", "out_feat", "depth")
     )
 
     def unpacking(data: bytes) -> None:
