@@ -49,7 +49,7 @@ def test_line_matches_equal_finditer(text: str, cut: int, at_line: bool) -> None
         pattern = regex.compile(source)
         scanner = line_scanner(pattern)
         assert scanner is not None
-        got = _line_matches(pattern, scanner, text, [(start, len(text))], start, 1.0)
+        got = _line_matches(pattern, scanner, text, [(start, len(text))], start, {"timeout": 1.0})
         expected = [m.span() for m in pattern.finditer(text, start, len(text))]
         assert got is not None  # none of these patterns can match empty
         assert [m.span() for m in got] == expected
@@ -59,7 +59,7 @@ def test_line_matches_give_up_on_an_empty_match() -> None:
     pattern = regex.compile(r"(?m)^a*")
     scanner = line_scanner(pattern)
     assert scanner is not None
-    assert _line_matches(pattern, scanner, "b\naa", [(0, 4)], 0, 1.0) is None
+    assert _line_matches(pattern, scanner, "b\naa", [(0, 4)], 0, {}) is None
 
 
 def test_every_builtin_line_rule_scans_like_finditer() -> None:
@@ -71,7 +71,9 @@ def test_every_builtin_line_rule_scans_like_finditer() -> None:
         if rule.line_scanner is None:
             continue
         for text in (*texts, joined):
-            got = _line_matches(rule.pattern, rule.line_scanner, text, [(0, len(text))], 0, 5.0)
+            got = _line_matches(
+                rule.pattern, rule.line_scanner, text, [(0, len(text))], 0, {"timeout": 5.0}
+            )
             expected = [m.span() for m in rule.pattern.finditer(text) if m.end() > m.start()]
             assert got is not None, rule.id
             assert [m.span() for m in got] == expected, rule.id

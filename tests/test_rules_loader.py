@@ -7,6 +7,7 @@ import pytest
 from cleankit.core.errors import RuleError
 from cleankit.filters.rule_model import Rule
 from cleankit.filters.rules import load_rules
+from cleankit.filters.strip_rules import StripRules
 
 GOOD = """[[rule]]
 id = "story-code-line"
@@ -148,6 +149,98 @@ def test_a_hostile_rule_times_out_instead_of_hanging(tmp_path: Path) -> None:
     strip = StripRules(rules.rules, timeout=0.05)
     with pytest.raises(DocumentError, match=r"rule 'story-code-line' .* ran longer than 0.05s"):
         strip(Document("d", "a" * 50, source="in.jsonl", line=4))
+
+
+def _hostile_strip(tmp_path: Path) -> StripRules:
+    return StripRules(load_rules(_hostile_set(tmp_path)).rules, timeout=0.05)
+
+
+def test_the_rule_alarm_stops_a_hostile_rule_and_leaves_the_signal_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """In the main thread one interval timer keeps each rule to its time (no timeout on each
+    regex call); afterwards SIGALRM and the timer are as they were."""
+    import signal
+
+    from cleankit.core.document import Document
+    from cleankit.core.errors import DocumentError
+
+    strip = _hostile_strip(tmp_path)
+    with pytest.raises(DocumentError, match=r"rule 'story-code-line' .* ran longer than 0.05s"):
+        strip(Document("d", "a" * 60, source="in.jsonl", line=4))
+    assert signal.getsignal(signal.SIGALRM) == signal.SIG_DFL
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+    outcome = strip(Document("d", "Nothing here for it."))
+    assert outcome.doc is not None
+    assert outcome.doc.text == "Nothing here for it."
+
+
+def test_off_the_main_thread_or_with_sigalrm_taken_each_regex_call_keeps_the_time(
+    tmp_path: Path,
+) -> None:
+    """The timer is the process's and its signal the main thread's: in another thread, or when
+    the program has its own SIGALRM handler, the rules fall back to the regex calls' own
+    timeout, with the same error, and the program's handler is left alone."""
+    import signal
+    import threading
+
+    from cleankit.core.document import Document
+    from cleankit.core.errors import DocumentError
+
+    strip = _hostile_strip(tmp_path)
+    errors: list[BaseException] = []
+
+    def clean() -> None:
+        try:
+            strip(Document("d", "a" * 60))
+        except DocumentError as error:
+            errors.append(error)
+
+    thread = threading.Thread(target=clean)
+    thread.start()
+    thread.join(30)
+    assert len(errors) == 1
+    assert "ran longer than 0.05s" in str(errors[0])
+
+    rung: list[int] = []
+
+    def own(signum: int, frame: object) -> None:
+        rung.append(signum)
+
+    previous = signal.signal(signal.SIGALRM, own)
+    try:
+        with pytest.raises(DocumentError, match=r"ran longer than 0\.05s"):
+            strip(Document("d", "a" * 60))
+        assert signal.getsignal(signal.SIGALRM) is own
+    finally:
+        signal.signal(signal.SIGALRM, previous)
+    assert rung == []
+
+
+def test_an_alarm_ringing_between_scans_names_the_rule_that_ran(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ring outside any regex call (the rule's own Python code took the time) still becomes
+    a record error naming the rule, not an unexpected exception."""
+    import time
+
+    from cleankit.core.alarm import RuleAlarm
+    from cleankit.core.document import Document
+    from cleankit.core.errors import DocumentError
+
+    strip = _hostile_strip(tmp_path)
+    rule = strip.rules[0]
+
+    def slow(self: StripRules, doc: Document, alarm: RuleAlarm) -> None:
+        assert alarm.active
+        alarm.arm(0.02, rule)
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            pass
+
+    monkeypatch.setattr(StripRules, "_matched", slow)
+    with pytest.raises(DocumentError, match=r"rule 'story-code-line' .* ran longer than 0.05s"):
+        strip(Document("d", "text", source="in.jsonl", line=2))
 
 
 def _hostile_set(tmp_path: Path) -> Path:

@@ -5,9 +5,11 @@ its cues and prefilter, the span a match removes by its scope, and the provenanc
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TypedDict
 
 import regex
 
+from cleankit.core.alarm import RuleAlarm
 from cleankit.core.document import ProvenanceValue, Span
 from cleankit.core.errors import DocumentError
 from cleankit.core.text import (
@@ -21,6 +23,12 @@ from cleankit.core.text import (
 from cleankit.filters.rule_model import Rule, has_cue
 
 __all__ = ["lead_starts", "rule_spans"]
+
+
+class _Limit(TypedDict, total=False):
+    """The ``regex`` call's own time limit; left out when the rule alarm keeps time."""
+
+    timeout: float
 
 
 def _extent(rule: Rule, text: str, start: int, end: int) -> tuple[int, int]:
@@ -63,13 +71,16 @@ def rule_spans(
     leads: Sequence[int] | None = None,
     folded: str | None = None,
     cues: frozenset[str] | None = None,
+    alarm: RuleAlarm | None = None,
 ) -> list[tuple[Span, dict[str, ProvenanceValue]]]:
     """Every match of ``rule`` in ``text`` as a span to cut, with the provenance it carries.
 
     ``starts`` are the offsets of the text's non-blank lines, for ``first_lines`` and
     ``last_lines``, ``leads`` those of its prose lines, for ``position``, and ``folded`` the
     case-folded text, or ``cues`` every cue of the rule set it holds (:class:`CueFinder`), for
-    the rule's ``cues``; callers running many rules over one text pass them in once.
+    the rule's ``cues``; callers running many rules over one text pass them in once. An active
+    ``alarm`` keeps the rule to ``timeout`` seconds with one timer instead of a timeout on
+    each regex call (see :mod:`cleankit.core.alarm`).
     """
     if rule.cues:
         if cues is not None:
@@ -104,15 +115,19 @@ def rule_spans(
     if allowed is not None:
         lines = sorted({_line_start(text, at) for at in allowed})
         windows = [(line, end) for line in lines if (end := _line_end(text, line)) >= lowest]
+    limit: _Limit = {"timeout": timeout}
+    if alarm is not None and alarm.active:
+        alarm.arm(timeout, rule)
+        limit = {}
     try:
         matches: Iterable[regex.Match[str]] | None = None
         if (scanner := rule.line_scanner) is not None:
-            matches = _line_matches(rule.pattern, scanner, text, windows, lowest, timeout)
+            matches = _line_matches(rule.pattern, scanner, text, windows, lowest, limit)
         if matches is None:
             matches = (
                 match
                 for pos, endpos in windows
-                for match in rule.pattern.finditer(text, max(pos, lowest), endpos, timeout=timeout)
+                for match in rule.pattern.finditer(text, max(pos, lowest), endpos, **limit)
             )
         for match in matches:
             if match.start() == match.end() or not lowest <= match.start() <= highest:
@@ -139,7 +154,7 @@ def _line_matches(
     text: str,
     windows: Sequence[tuple[int, int]],
     lowest: int,
-    timeout: float,
+    limit: _Limit,
 ) -> list[regex.Match[str]] | None:
     """The matches ``finditer`` would give over ``windows`` for a pattern that can only match
     from a line start, found with its ``scanner`` (the pattern behind a line break), which the
@@ -151,7 +166,7 @@ def _line_matches(
         start = max(pos, lowest)
         at = start
         if start == 0 or text[start - 1] == "\n":
-            match = pattern.match(text, start, endpos, timeout=timeout)
+            match = pattern.match(text, start, endpos, **limit)
             if match is not None:
                 if match.start() == match.end():
                     return None
@@ -161,7 +176,7 @@ def _line_matches(
             continue  # a window of one line (a lead line) has no other line start
         # From the line break before ``at`` when there is one inside the window, so that a
         # line starting where the last match ended is tried, as finditer would.
-        while match := scanner.search(text, max(at - 1, start), endpos, timeout=timeout):
+        while match := scanner.search(text, max(at - 1, start), endpos, **limit):
             if match.start() == match.end():
                 return None
             found.append(match)

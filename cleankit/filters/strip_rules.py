@@ -9,6 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
+from cleankit.core.alarm import RuleAlarm
 from cleankit.core.document import Document, Edit, Outcome, ProvenanceValue, Span, cut
 from cleankit.core.errors import DocumentError
 from cleankit.core.provenance import MULTI_VALUED, VALUE_SEPARATOR
@@ -75,51 +76,18 @@ class StripRules:
 
     def __call__(self, doc: Document) -> Outcome:
         """Find every rule's spans, drop overlaps, cut."""
-        accepted: list[Span] = []
-        # column -> (span start, value, index of the accepted span that gave it)
-        found_values: dict[str, list[tuple[int, ProvenanceValue, int]]] = {}
-        lines = paragraphs(doc.text)
-        starts = [p.start for p in lines]
-        leads = lead_starts(doc.text, lines)
-        present = self.cue_finder.present(doc.text.casefold())
-        held: list[Edit] = []
-        for rule in self.rules:
-            if not rule.applies_to(doc.language):
-                continue
-            try:
-                matches = rule_spans(
-                    rule,
-                    doc.text,
-                    timeout=self.timeout,
-                    starts=starts,
-                    leads=leads,
-                    cues=present,
-                )
-            except DocumentError as error:
-                raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
-            if rule.known or rule.outlets:
-                matches = [
-                    (found, captured)
-                    for found, captured in matches
-                    if all(self.names.knows(str(captured.get(c, ""))) for c in rule.known)
-                    and all(
-                        reads_as_outlet(str(captured.get(c, "")), self.names) for c in rule.outlets
-                    )
-                ]
-            if rule.label_repeats is not None and (
-                labels := _labels(doc.text, self.name, rule, matches)
-            ):
-                held.extend(labels)
-                continue
-            for found, captured in matches:
-                span = _fit(found, accepted, doc.text)
-                if span is None:
-                    continue
-                accepted.append(span)
-                for column, value in captured.items():
-                    found_values.setdefault(column, []).append(
-                        (span.start, value, len(accepted) - 1)
-                    )
+        alarm = RuleAlarm()
+        try:
+            with alarm:
+                accepted, found_values, held = self._matched(doc, alarm)
+        except TimeoutError:
+            # The alarm rang outside a regex call, after the rule's scan (the scan's own
+            # handler turns a ring inside it into this error with the rule's name).
+            rule: Rule = alarm.running
+            cause = f"rule {rule.id!r} ({rule.where()}) ran longer than {self.timeout}s"
+            raise DocumentError(
+                f"{cause} on this document", path=doc.source, line=doc.line
+            ) from None
         host = publisher_host(doc)
         found_values = self._routed(found_values, accepted, (host, site_of(doc)))
         provenance: dict[str, ProvenanceValue] = {}
@@ -162,6 +130,58 @@ class StripRules:
             provenance["publisher_from"] = "site"
         outcome = cut(doc, accepted, step=self.name, provenance=provenance)
         return replace(outcome, suspects=tuple(held)) if held else outcome
+
+    def _matched(
+        self, doc: Document, alarm: RuleAlarm
+    ) -> tuple[list[Span], dict[str, list[tuple[int, ProvenanceValue, int]]], list[Edit]]:
+        """The spans the rules keep (overlaps dropped in rule order), the provenance values
+        each gave (column -> span start, value, index of its span), and the held labels."""
+        accepted: list[Span] = []
+        found_values: dict[str, list[tuple[int, ProvenanceValue, int]]] = {}
+        held: list[Edit] = []
+        lines = paragraphs(doc.text)
+        starts = [p.start for p in lines]
+        leads = lead_starts(doc.text, lines)
+        present = self.cue_finder.present(doc.text.casefold())
+        for rule in self.rules:
+            if not rule.applies_to(doc.language):
+                continue
+            try:
+                matches = rule_spans(
+                    rule,
+                    doc.text,
+                    timeout=self.timeout,
+                    starts=starts,
+                    leads=leads,
+                    cues=present,
+                    alarm=alarm,
+                )
+            except DocumentError as error:
+                raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
+            if rule.known or rule.outlets:
+                matches = [
+                    (found, captured)
+                    for found, captured in matches
+                    if all(self.names.knows(str(captured.get(c, ""))) for c in rule.known)
+                    and all(
+                        reads_as_outlet(str(captured.get(c, "")), self.names) for c in rule.outlets
+                    )
+                ]
+            if rule.label_repeats is not None and (
+                labels := _labels(doc.text, self.name, rule, matches)
+            ):
+                held.extend(labels)
+                continue
+            for found, captured in matches:
+                span = _fit(found, accepted, doc.text)
+                if span is None:
+                    continue
+                accepted.append(span)
+                for column, value in captured.items():
+                    found_values.setdefault(column, []).append(
+                        (span.start, value, len(accepted) - 1)
+                    )
+        return accepted, found_values, held
 
     def _routed(
         self,
