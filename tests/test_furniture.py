@@ -153,41 +153,33 @@ def test_a_short_line_between_prose_paragraphs_is_a_heading_and_stays() -> None:
     assert DropPageFurniture()(make_doc(text)).edits == ()
 
 
-def test_a_pure_time_stamp_inside_the_article_goes() -> None:
-    text = f"{LEAD}\n12 Des 2024, 10:15 WIB\n{BODY}"
-    outcome = DropPageFurniture()(make_doc(text))
+@pytest.mark.parametrize(
+    ("lines", "why"),
+    [
+        ("12 Des 2024, 10:15 WIB", "metadata line inside the article: a date or time"),
+        # One "Label: number" line between prose is the page's counter.
+        ("Dibaca: 1.204 kali", "a count under its label"),
+        # "RINGKASAN" over a readout's date labels the date; with the date gone it labels
+        # nothing.
+        ("RINGKASAN\n14 Desember 2022", "the label of the date or count right below it"),
+        ("Posted on", "a date's label without its date"),
+    ],
+)
+def test_metadata_lines_inside_the_article_go(lines: str, why: str) -> None:
+    outcome = DropPageFurniture()(make_doc(f"{LEAD}\n{lines}\n{BODY}"))
     assert outcome.doc is not None
     assert outcome.doc.text == f"{LEAD}\n{BODY}"
+    assert why in outcome.edits[0].why
 
 
-def test_numbered_subheadings_and_a_quoted_post_s_signature_inside_the_article_stay() -> None:
-    text = (
-        f"{LEAD}\n2. Avoid skipping meals\n{BODY}\n"
-        f"— Rina Lee (@rinalee) November 18, 2019\n3. Sleep well\n{CLOSE}"
-    )
-    assert DropPageFurniture()(make_doc(text)).edits == ()
-
-
-def test_a_count_under_its_label_inside_the_article_goes_and_a_list_of_counts_stays() -> None:
-    # One "Label: number" line between prose is the page's counter; two or more in a row are
-    # the story's figures; a heading without a colon ("Bagian 2") is no label.
-    text = f"{LEAD}\nDibaca: 1.204 kali\n{BODY}"
-    outcome = DropPageFurniture()(make_doc(text))
-    assert outcome.doc is not None
-    assert outcome.doc.text == f"{LEAD}\n{BODY}"
-    assert "a count under its label" in outcome.edits[0].why
+def test_a_list_of_counts_and_a_heading_with_a_number_stay() -> None:
+    # Two or more "Label: number" lines in a row are the story's figures; a heading without a
+    # colon ("Bagian 2") is no label.
     figures = f"{LEAD}\nMeninggal: 12\nLuka-luka: 30\n{BODY}\nBagian 2\n{CLOSE}"
     assert DropPageFurniture()(make_doc(figures)).edits == ()
 
 
-def test_a_label_right_over_a_stamp_goes_with_it_and_a_heading_stays() -> None:
-    # "BACAAN" over the date of a readout labels the date; with the date gone it labels
-    # nothing. A heading in sentence case, or a label a blank line away, stays.
-    text = f"{LEAD}\nRINGKASAN\n14 Desember 2022\n{BODY}"
-    outcome = DropPageFurniture()(make_doc(text))
-    assert outcome.doc is not None
-    assert outcome.doc.text == f"{LEAD}\n{BODY}"
-    assert "the label of the date or count right below it" in outcome.edits[0].why
+def test_over_a_stamp_a_sentence_case_heading_or_a_label_a_blank_line_away_stays() -> None:
     heading = f"{LEAD}\nLatar belakang\n14 Desember 2022\n{BODY}"
     apart = f"{LEAD}\nRINGKASAN\n\n14 Desember 2022\n{BODY}"
     for kept, label in ((heading, "Latar belakang"), (apart, "RINGKASAN")):
@@ -197,12 +189,12 @@ def test_a_label_right_over_a_stamp_goes_with_it_and_a_heading_stays() -> None:
         assert "14 Desember 2022" not in outcome.doc.text
 
 
-def test_a_date_label_that_lost_its_date_goes_even_inside_the_article() -> None:
-    text = f"{LEAD}\nPosted on\n{BODY}"
-    outcome = DropPageFurniture()(make_doc(text))
-    assert outcome.doc is not None
-    assert outcome.doc.text == f"{LEAD}\n{BODY}"
-    assert "a date's label without its date" in outcome.edits[0].why
+def test_numbered_subheadings_and_a_quoted_post_s_signature_inside_the_article_stay() -> None:
+    text = (
+        f"{LEAD}\n2. Avoid skipping meals\n{BODY}\n"
+        f"— Rina Lee (@rinalee) November 18, 2019\n3. Sleep well\n{CLOSE}"
+    )
+    assert DropPageFurniture()(make_doc(text)).edits == ()
 
 
 def test_a_title_case_headline_ending_in_a_question_is_no_lead() -> None:

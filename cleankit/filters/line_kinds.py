@@ -62,14 +62,16 @@ _DATE_LABEL = re.compile(
     r"(?:\s+(?:on|at|el|le|am|em|pada|il|op))?\s*:?$",
     re.IGNORECASE,
 )
-# A count with its unit ("8.8K", "218 views", "12 Komentar"); the number ends in a digit, so an
-# item's number ("2. Avoid skipping meals", "16) Taboo") heads a list and is no counter.
-_COUNTER = re.compile(r"^\d(?:[\d.,]*\d)?\s*[KkMmJjRrBb]?\+?(?:\s+\p{L}+){0,3}$")
+# A number as counters write it ("873333", "1.204", "8,5"): it ends in a digit, so an item's
+# number ("2. Avoid skipping meals", "16) Taboo") heads a list and is no counter.
+_COUNT = r"\d(?:[\d.,]*\d)?"
+# A count with its unit ("8.8K", "218 views", "12 Komentar").
+_COUNTER = re.compile(rf"^{_COUNT}\s*[KkMmJjRrBb]?\+?(?:\s+\p{{L}}+){{0,3}}$")
 # A count under its label: "Views: 873333", "Dibaca: 1.204 kali", "Komentar: 12". The colon
 # makes it a label ("Part 2", "Pasal 12" are headings); two such lines together are a data
 # list, which :func:`cleankit.filters.article_bounds.holds_table` keeps.
 LABELLED_COUNT = re.compile(
-    r"^\s*\p{L}[\p{L}-]*(?:\s\p{L}[\p{L}-]*)?\s*:\s*\d(?:[\d.,]*\d)?\s*[KkMm]?(?:\s+\p{L}+)?\s*$"
+    rf"^\s*\p{{L}}[\p{{L}}-]*(?:\s\p{{L}}[\p{{L}}-]*)?\s*:\s*{_COUNT}\s*[KkMm]?(?:\s+\p{{L}}+)?\s*$"
 )
 # The signature under an embedded post: a dash, the author, the account in brackets, the date
 # ("— Rina Lee (@rinalee) November 18, 2019"). It says who wrote the quoted post: not a stamp.

@@ -263,17 +263,19 @@ def _header_lines_again(
 
     Headings stand outside the comparison of copies (a page repeats its own section heads by
     design), but no article heads one of its sections with its own headline. A few words
-    more or fewer (the kicker) still make the same line. Other header lines are left out: a
-    series label over a post may head its sections again, and fewer than ``min_words`` words may be a label that happens to match ("Live updates").
+    more or fewer (the kicker) still make the same line; the keys already count typographic
+    and typewriter apostrophes as one. Other header lines are left out: a series label over
+    a post may head its sections again, and fewer than ``min_words`` words may be a label
+    that happens to match ("Live updates").
     """
     if not 0 < first_prose < len(keys) or not keys[first_prose - 1]:
         return {}
-    headline = _fold(keys[first_prose - 1])
+    headline = keys[first_prose - 1]
     found_again: dict[int, str] = {}
     for i in range(first_prose + 1, len(keys)):
         if not fixed[i] or counts[i] < min_words:
             continue
-        shorter, longer = sorted((_fold(keys[i]), headline), key=len)
+        shorter, longer = sorted((keys[i], headline), key=len)
         extra = len(longer.split()) - len(shorter.split())
         if extra <= _ADJACENT_EXTRA and f" {shorter} " in f" {longer} ":
             found_again[i] = (
@@ -281,10 +283,6 @@ def _header_lines_again(
                 "as a heading in the body"
             )
     return found_again
-
-
-def _fold(key: str) -> str:
-    return key.replace("’", "'")
 
 
 def _prose_neighbours(i: int, prose: Sequence[bool]) -> int:

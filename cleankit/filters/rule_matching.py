@@ -22,7 +22,7 @@ from cleankit.core.text import (
 )
 from cleankit.filters.rule_model import Rule, has_cue
 
-__all__ = ["lead_starts", "rule_spans"]
+__all__ = ["lead_starts", "over_time", "rule_spans"]
 
 
 class _Limit(TypedDict, total=False):
@@ -142,10 +142,13 @@ def rule_spans(
                     provenance[column] = value.strip()
             found.append((Span(start, end, rule.id, "", rule.description), provenance))
     except TimeoutError:
-        raise DocumentError(
-            f"rule {rule.id!r} ({rule.where()}) ran longer than {timeout}s on this document"
-        ) from None
+        raise DocumentError(over_time(rule, timeout)) from None
     return found
+
+
+def over_time(rule: Rule, timeout: float) -> str:
+    """The record error of a rule that ran past its time on a document."""
+    return f"rule {rule.id!r} ({rule.where()}) ran longer than {timeout}s on this document"
 
 
 def _line_matches(

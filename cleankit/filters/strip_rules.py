@@ -22,7 +22,7 @@ from cleankit.filters.names import (
     same_outlet_key,
 )
 from cleankit.filters.outlets import another_outlet, reads_as_outlet, route, same_outlet
-from cleankit.filters.rule_matching import lead_starts, rule_spans
+from cleankit.filters.rule_matching import lead_starts, over_time, rule_spans
 from cleankit.filters.rule_model import CueFinder, Example, Rule
 from cleankit.filters.sites import publisher_host, site_of, spelled_site_name
 
@@ -83,11 +83,8 @@ class StripRules:
         except TimeoutError:
             # The alarm rang outside a regex call, after the rule's scan (the scan's own
             # handler turns a ring inside it into this error with the rule's name).
-            rule: Rule = alarm.running
-            cause = f"rule {rule.id!r} ({rule.where()}) ran longer than {self.timeout}s"
-            raise DocumentError(
-                f"{cause} on this document", path=doc.source, line=doc.line
-            ) from None
+            cause = over_time(alarm.running, self.timeout)
+            raise DocumentError(cause, path=doc.source, line=doc.line) from None
         host = publisher_host(doc)
         found_values = self._routed(found_values, accepted, (host, site_of(doc)))
         provenance: dict[str, ProvenanceValue] = {}
