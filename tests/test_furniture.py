@@ -269,6 +269,17 @@ def test_a_media_path_left_under_the_article_goes() -> None:
     )
 
 
+def test_a_line_of_keywords_between_dashes_under_the_article_goes() -> None:
+    keywords = "- nonton bola gratis - skor langsung - jadwal liga - bandar88"
+    outcome = DropPageFurniture()(make_doc(f"{LEAD}\n{BODY}\n{CLOSE}\n{keywords}"))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{LEAD}\n{BODY}\n{CLOSE}"
+    assert [e.why for e in outcome.edits] == [
+        "page furniture after the article: short items between dashes (a menu or a line of "
+        "keywords)"
+    ]
+
+
 def test_text_extracted_by_trafilatura_is_left_alone() -> None:
     text = f"Beranda | Daerah | Nasional\n{LEAD}\n{BODY}"
     assert DropPageFurniture()(make_doc(text, extractor="trafilatura")).edits == ()
@@ -285,6 +296,11 @@ def test_text_extracted_by_trafilatura_is_left_alone() -> None:
         ("16) Taboo", "short"),
         ("— Rina Lee (@rinalee) November 18, 2019", "other"),  # a quoted post's signature
         ("Home / World / Asia", "menu"),
+        ("- live skor bola - jadwal liga - hasil laga - prediksi", "menu"),  # search keywords
+        ("Berita - Daerah - Nasional - Olahraga", "menu"),
+        ("Banjir Sinjai - Warga Mengungsi - BPBD", "short"),  # a headline's two dashes
+        ("Mereka datang - katanya - dari desa - yang jauh sekali - di hulu sungai.", "prose"),
+        ("Hari pertama - Senin - dibuka panitia dengan upacara adat di alun-alun", "other"),
         ("info@example.org", "address"),
         ("Latest Stories", "short"),
         ("Banjir Rendam 12 Desa di Kabupaten Sinjai", "short"),

@@ -83,6 +83,11 @@ _MENU_SEPARATORS = re.compile(r"\s[|•·/›»>]\s|\s\|\s?|\s?\|\s")
 _CLOSES_SENTENCE = re.compile(r"[.!?…»][\"”’)\]]*\s*$")
 _SENTENCE_INSIDE = re.compile(r"\p{Ll}[.!?][\"”’)]?\s")
 _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+# Dashes part a headline from its outlet or a clause from the next, once or twice; three or
+# more between items of a few words each ("- live scores - results - fixtures - odds") are a
+# menu or a line of search keywords.
+_DASH = re.compile(r"\s[-–—]\s")
+_DASH_ITEMS = re.compile(r"^[-–—]?\s*[^\W_][^-–—.!?]{0,40}(?:\s[-–—]\s[^-–—.!?]{1,40}){3,}$")
 
 
 @lru_cache(maxsize=32)
@@ -133,6 +138,12 @@ def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
         return "stamp", "a date or time with few words"
     if len(_MENU_SEPARATORS.findall(body)) >= 2 and count <= 20:
         return "menu", "short items between separators (a menu or breadcrumb)"
+    if (
+        count <= 20
+        and _DASH_ITEMS.match(body)
+        and all(len(letter_words(item)) <= 5 for item in _DASH.split(body))
+    ):
+        return "menu", "short items between dashes (a menu or a line of keywords)"
     if _ADDRESS.search(body) and count <= 8:
         return "address", "an address, handle or hashtag with few words"
     if _EMOJI.search(body) and count <= 8:
