@@ -280,6 +280,17 @@ def test_a_line_of_keywords_between_dashes_under_the_article_goes() -> None:
     ]
 
 
+def test_a_listing_page_s_title_above_the_headline_goes_and_the_headline_stays() -> None:
+    listing = "Berita Daerah – Halaman 312 – Kabar Kita Online"
+    headline = "Banjir Rendam Dua Belas Desa di Tepi Sungai"
+    outcome = DropPageFurniture()(make_doc(f"{listing}\n\n{headline}\n\n{LEAD}\n{BODY}"))
+    assert outcome.doc is not None
+    assert outcome.doc.text == f"{headline}\n\n{LEAD}\n{BODY}"
+    assert [e.why for e in outcome.edits] == [
+        "page furniture before the lead: a listing page's title (a page number between separators)"
+    ]
+
+
 def test_text_extracted_by_trafilatura_is_left_alone() -> None:
     text = f"Beranda | Daerah | Nasional\n{LEAD}\n{BODY}"
     assert DropPageFurniture()(make_doc(text, extractor="trafilatura")).edits == ()
@@ -299,6 +310,9 @@ def test_text_extracted_by_trafilatura_is_left_alone() -> None:
         ("- live skor bola - jadwal liga - hasil laga - prediksi", "menu"),  # search keywords
         ("Berita - Daerah - Nasional - Olahraga", "menu"),
         ("Banjir Sinjai - Warga Mengungsi - BPBD", "short"),  # a headline's two dashes
+        ("Pengaturan Cookie Berita Daerah – Halaman 312 – Kabar Kita", "menu"),  # a listing
+        ("World | Page 4", "menu"),
+        ("Page 3 of the report - leaked", "short"),  # a page number that is no item
         ("Mereka datang - katanya - dari desa - yang jauh sekali - di hulu sungai.", "prose"),
         ("Hari pertama - Senin - dibuka panitia dengan upacara adat di alun-alun", "other"),
         ("info@example.org", "address"),

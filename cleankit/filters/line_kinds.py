@@ -87,6 +87,13 @@ _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 # more between items of a few words each ("- live scores - results - fixtures - odds") are a
 # menu or a line of search keywords.
 _DASH = re.compile(r"\s[-–—]\s")
+_SEPARATED = re.compile(r"\s[-–—|]\s")
+# A listing's page title: a page number as one of the items between separators ("Sport –
+# Page 849 – Site", "Berita | Halaman 2"); an article's headline carries no page number.
+_PAGE_ITEM = re.compile(
+    r"(?:^|\s[-–—|]\s)(?i:page|halaman|hal\.|página|pagina|pág\.|seite)\s?\d{1,5}"
+    r"(?=\s[-–—|]\s|\s*$)"
+)
 _DASH_ITEMS = re.compile(r"^[-–—]?\s*[^\W_][^-–—.!?]{0,40}(?:\s[-–—]\s[^-–—.!?]{1,40}){3,}$")
 
 
@@ -136,6 +143,8 @@ def line_kind(text: str, stopwords: frozenset[str]) -> tuple[str, str]:
         return "stamp", "a date or time with few words"
     if dates and count <= 6:
         return "stamp", "a date or time with few words"
+    if count <= 20 and _PAGE_ITEM.search(body) and _SEPARATED.search(body):
+        return "menu", "a listing page's title (a page number between separators)"
     if len(_MENU_SEPARATORS.findall(body)) >= 2 and count <= 20:
         return "menu", "short items between separators (a menu or breadcrumb)"
     if (
