@@ -258,37 +258,39 @@ def test_hard_wrapped_text_is_left_alone() -> None:
     assert DropPageFurniture()(make_doc(text)).edits == ()
 
 
-def test_a_media_path_left_under_the_article_goes() -> None:
-    path = ":format(jpeg)/media-store/photos/5472/original/0038_1768.jpg?w=1200&ssl=1)"
-    text = f"{LEAD}\n{BODY}\n{path}"
+@pytest.mark.parametrize(
+    ("text", "kept", "why"),
+    [
+        pytest.param(
+            f"{LEAD}\n{BODY}\n"
+            ":format(jpeg)/media-store/photos/5472/original/0038_1768.jpg?w=1200&ssl=1)",
+            f"{LEAD}\n{BODY}",
+            "page furniture after the article: a path or address without spaces",
+            id="a media path under the article",
+        ),
+        pytest.param(
+            f"{LEAD}\n{BODY}\n{CLOSE}\n"
+            "- nonton bola gratis - skor langsung - jadwal liga - bandar88",
+            f"{LEAD}\n{BODY}\n{CLOSE}",
+            "page furniture after the article: short items between dashes (a menu or a line "
+            "of keywords)",
+            id="a line of keywords between dashes under the article",
+        ),
+        pytest.param(
+            "Berita Daerah – Halaman 312 – Kabar Kita Online\n\n"
+            f"Banjir Rendam Dua Belas Desa di Tepi Sungai\n\n{LEAD}\n{BODY}",
+            f"Banjir Rendam Dua Belas Desa di Tepi Sungai\n\n{LEAD}\n{BODY}",
+            "page furniture before the lead: a listing page's title (a page number between "
+            "separators)",
+            id="a listing page's title above the headline",
+        ),
+    ],
+)
+def test_one_furniture_line_goes_and_the_rest_stays(text: str, kept: str, why: str) -> None:
     outcome = DropPageFurniture()(make_doc(text))
     assert outcome.doc is not None
-    assert outcome.doc.text == f"{LEAD}\n{BODY}"
-    assert outcome.edits[0].why == (
-        "page furniture after the article: a path or address without spaces"
-    )
-
-
-def test_a_line_of_keywords_between_dashes_under_the_article_goes() -> None:
-    keywords = "- nonton bola gratis - skor langsung - jadwal liga - bandar88"
-    outcome = DropPageFurniture()(make_doc(f"{LEAD}\n{BODY}\n{CLOSE}\n{keywords}"))
-    assert outcome.doc is not None
-    assert outcome.doc.text == f"{LEAD}\n{BODY}\n{CLOSE}"
-    assert [e.why for e in outcome.edits] == [
-        "page furniture after the article: short items between dashes (a menu or a line of "
-        "keywords)"
-    ]
-
-
-def test_a_listing_page_s_title_above_the_headline_goes_and_the_headline_stays() -> None:
-    listing = "Berita Daerah – Halaman 312 – Kabar Kita Online"
-    headline = "Banjir Rendam Dua Belas Desa di Tepi Sungai"
-    outcome = DropPageFurniture()(make_doc(f"{listing}\n\n{headline}\n\n{LEAD}\n{BODY}"))
-    assert outcome.doc is not None
-    assert outcome.doc.text == f"{headline}\n\n{LEAD}\n{BODY}"
-    assert [e.why for e in outcome.edits] == [
-        "page furniture before the lead: a listing page's title (a page number between separators)"
-    ]
+    assert outcome.doc.text == kept
+    assert [e.why for e in outcome.edits] == [why]
 
 
 def test_text_extracted_by_trafilatura_is_left_alone() -> None:

@@ -86,15 +86,19 @@ _EMOJI = re.compile(r"[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 # Dashes part a headline from its outlet or a clause from the next, once or twice; three or
 # more between items of a few words each ("- live scores - results - fixtures - odds") are a
 # menu or a line of search keywords.
-_DASH = re.compile(r"\s[-–—]\s")
-_SEPARATED = re.compile(r"\s[-–—|]\s")
+_DASH_BETWEEN = r"\s[-–—]\s"
+_DASH = re.compile(_DASH_BETWEEN)
+_DASH_ITEMS = re.compile(
+    rf"^[-–—]?\s*[^\W_][^-–—.!?]{{0,40}}(?:{_DASH_BETWEEN}[^-–—.!?]{{1,40}}){{3,}}$"
+)
 # A listing's page title: a page number as one of the items between separators ("Sport –
 # Page 849 – Site", "Berita | Halaman 2"); an article's headline carries no page number.
+_ITEM_BETWEEN = r"\s[-–—|]\s"
+_SEPARATED = re.compile(_ITEM_BETWEEN)
 _PAGE_ITEM = re.compile(
-    r"(?:^|\s[-–—|]\s)(?i:page|halaman|hal\.|página|pagina|pág\.|seite)\s?\d{1,5}"
-    r"(?=\s[-–—|]\s|\s*$)"
+    rf"(?:^|{_ITEM_BETWEEN})(?i:page|halaman|hal\.|página|pagina|pág\.|seite)\s?\d{{1,5}}"
+    rf"(?={_ITEM_BETWEEN}|\s*$)"
 )
-_DASH_ITEMS = re.compile(r"^[-–—]?\s*[^\W_][^-–—.!?]{0,40}(?:\s[-–—]\s[^-–—.!?]{1,40}){3,}$")
 
 
 @lru_cache(maxsize=32)
