@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -133,26 +133,33 @@ def line_scanner(pattern: regex.Pattern[str]) -> regex.Pattern[str] | None:
         source = source[leading.end() :]
     if not source.startswith("^"):
         return None
+    if any(char == "|" and depth == 0 for _, char, depth in pattern_structure(source)):
+        return None
+    return regex.compile(f"{flags}\\n\\K(?:{source})")
+
+
+def pattern_structure(source: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """Each character of a pattern from ``start`` that is neither escaped nor inside a
+    character class, with the depth of the groups open once it is read."""
     depth = 0
-    i = 0
+    i = start
     while i < len(source):
         char = source[i]
         if char == "\\":
             i += 2
             continue
         if char == "[":
-            i = _class_end(source, i)
-        elif char == "(":
+            i = class_end(source, i) + 1
+            continue
+        if char == "(":
             depth += 1
         elif char == ")":
             depth -= 1
-        elif char == "|" and depth == 0:
-            return None
+        yield i, char, depth
         i += 1
-    return regex.compile(f"{flags}\\n\\K(?:{source})")
 
 
-def _class_end(source: str, start: int) -> int:
+def class_end(source: str, start: int) -> int:
     """Index of the ``]`` that closes the character class opened at ``start``."""
     i = start + 1
     if i < len(source) and source[i] == "^":

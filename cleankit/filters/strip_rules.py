@@ -24,6 +24,7 @@ from cleankit.filters.names import (
 from cleankit.filters.outlets import another_outlet, reads_as_outlet, route, same_outlet
 from cleankit.filters.rule_matching import lead_starts, over_time, rule_spans
 from cleankit.filters.rule_model import CueFinder, Example, Rule
+from cleankit.filters.rule_prefilter import MIN_RULES, RulePrefilter
 from cleankit.filters.sites import publisher_host, site_of, spelled_site_name
 
 #: Columns naming where a text came from, which a cited source naming the same outlet joins.
@@ -73,6 +74,25 @@ class StripRules:
     def cue_finder(self) -> CueFinder:
         """Every rule's cues, to be found in a document in one pass."""
         return CueFinder(cue for rule in self.rules for cue in rule.cues)
+
+    @cached_property
+    def prefilter(self) -> RulePrefilter | None:
+        """Which rules may match a document, found in one pass (:mod:`rule_prefilter`); None
+        without Hyperscan, and for a handful of rules, where the pass would cost more than the
+        scans it spares."""
+        if len(self.rules) < MIN_RULES:
+            return None
+        return RulePrefilter.build([rule.pattern for rule in self.rules])
+
+    def __getstate__(self) -> dict[str, object]:
+        # A compiled Hyperscan database does not pickle: a worker builds its own (the
+        # cache makes that a file read).
+        state = dict(self.__dict__)
+        state.pop("prefilter", None)
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.__dict__.update(state)
 
     def __call__(self, doc: Document) -> Outcome:
         """Find every rule's spans, drop overlaps, cut."""
@@ -140,8 +160,11 @@ class StripRules:
         starts = [p.start for p in lines]
         leads = lead_starts(doc.text, lines)
         present = self.cue_finder.present(doc.text.casefold())
-        for rule in self.rules:
-            if not rule.applies_to(doc.language):
+        prefilter = self.prefilter
+        # Rules the one-pass prefilter found no place for: they cannot match.
+        ruled_out = prefilter.covered - prefilter.possible(doc.text) if prefilter else frozenset()
+        for index, rule in enumerate(self.rules):
+            if not rule.applies_to(doc.language) or index in ruled_out:
                 continue
             try:
                 matches = rule_spans(
