@@ -44,6 +44,8 @@ DEVPAGES = Path(__file__).resolve().parents[2] / "shared" / "devpages" / "pages.
         (r"a{0,200}b{2,5}\x{2014}", r"a{0,}b{2,5}\x{2014}"),
         # escapes and classes are copied as they are otherwise
         (r"[\[\]]\(\)\.\n", r"[\[\]]\(\)\.\n"),
+        # characters beyond ASCII by their code points, escaped or not, in a class or not
+        ("a–[é—]\\é", r"a\x{2013}[\x{E9}\x{2014}]\x{E9}"),
     ],
 )
 def test_patterns_are_widened_for_hyperscan(source: str, expected: str) -> None:
@@ -65,9 +67,9 @@ def test_widened_patterns_match_wherever_the_originals_do() -> None:
         widened = prefilter_source(rule.pattern.pattern)
         if widened is None:
             continue
-        # regex spells the code points of the widened classes its own way
+        # regex spells code points its own way
         compiled = regex.compile(
-            widened.replace(r"\x{80}", r"\x80").replace(r"\x{10FFFF}", r"\U0010FFFF")
+            regex.sub(r"\\x\{([0-9A-F]+)\}", lambda m: f"\\U{int(m[1], 16):08X}", widened)
         )
         for example in rule.examples:
             if rule.pattern.search(example.text):

@@ -73,7 +73,7 @@ def prefilter_source(source: str) -> str | None:
             out.append(f"{{{low},}}" if int(high) > _MAX_BOUND else bound.group())
             i = bound.end()
         else:
-            out.append(char)
+            out.append(_ascii(char))
             i += 1
     return "".join(out)
 
@@ -120,7 +120,14 @@ def _widened(token: str, *, inside: bool, negated: bool) -> str | None:
         return ""  # an assertion or a match-start reset: dropping it only widens the match
     if letter in ("N", "X", "m", "M", "g") or letter.isdigit():
         return None  # named characters, graphemes, word-start and word-end, backreferences
-    return token
+    return _ascii(token[1]) if not token[1].isascii() else token  # "\\é" is a literal "é"
+
+
+def _ascii(char: str) -> str:
+    """A character as Hyperscan reads it from an ASCII pattern: one beyond ASCII by its code
+    point (older builds of the ``hyperscan`` package, such as the aarch64 wheels, refuse any
+    pattern with a character beyond ASCII as "not valid UTF-8")."""
+    return char if char.isascii() else f"\\x{{{ord(char):X}}}"
 
 
 def _class_body(body: str) -> str | None:
@@ -138,7 +145,7 @@ def _class_body(body: str) -> str | None:
         elif body[i] == "[":
             return None  # a nested set (regex's set operations)
         else:
-            out.append(body[i])
+            out.append(_ascii(body[i]))
             i += 1
     widened = "".join(out)
     return widened if widened not in ("", "^") else None
