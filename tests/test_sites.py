@@ -60,6 +60,10 @@ def test_sites_and_publisher_hosts(meta: dict[str, str], site: str, publisher: s
         ("Tourism Board said global tourism grew.", "tourism.gov.my", None),
         # a handle in lower case is no prose: the name stands
         ("Ikuti @harianpagi di X. HarianPagi melaporkan.", "harianpagi.co.id", "HarianPagi"),
+        # letters that match the name's regardless of case, though they fold otherwise: "İ"
+        # (a dotted capital I folds to "i" and a dot above), the Kelvin sign for "K"
+        ("Kaynak: İLKHABER.COM", "ilkhaber.com", "İLKHABER.COM"),
+        ("Sumber: \u212aabarnusa", "kabarnusa.com", "\u212aabarnusa"),
     ],
 )
 def test_spelled_site_name(text: str, host: str, spelled: str | None) -> None:

@@ -91,9 +91,14 @@ def spelled_site_name(text: str, host: str) -> str | None:
     """
     # The whole host first where its ending is part of the name ("Kompas TV" for kompas.tv,
     # not "Kompas"), then its first label.
+    run_together: str | None = None
     for key in dict.fromkeys((same_outlet_key(host), same_outlet_key(host.split(".")[0]))):
         if len(key) < _MIN_NAME:
             continue
+        if run_together is None:
+            run_together = text.casefold().translate(_SEPARATORS)
+        if key not in run_together:
+            continue  # the name's letters stand nowhere in a row: no spelling to compile for
         spellings = [
             found
             for found in (m.group() for m in _name_pattern(key).finditer(text))
@@ -115,6 +120,12 @@ def _spells_a_name(found: str, text: str) -> bool:
         lower = re.compile(rf"(?<![\w.@#/]){re.escape(found.lower())}(?!\w|\.\w)")
         return lower.search(text) is None  # "tourism" in the prose: a common word
     return True
+
+
+#: What a spelling may put between the name's letters, dropped before the cheap test that
+#: the letters stand in a row; with the dot above that "İ" folds to besides its "i", since
+#: the pattern's letters match "İ" for "i" regardless of case.
+_SEPARATORS = str.maketrans("", "", " .-\u0307")
 
 
 @lru_cache(maxsize=4096)
