@@ -42,6 +42,9 @@ DEVPAGES = Path(__file__).resolve().parents[2] / "shared" / "devpages" / "pages.
         (r"\P{Lu}", r"[^A-Z]"),
         # long bounded repeats lose their bound; short ones and escapes with braces stay
         (r"a{0,200}b{2,5}\x{2014}", r"a{0,}b{2,5}\x{2014}"),
+        # possessive quantifiers and atomic groups become plain ones, which may match more;
+        # an escaped plus and a lazy quantifier stay
+        (r"a*+b++c?+d{0,7}+e{2}+(?>fg)\++h+?", r"a*b+c?d{0,7}e{2}(?:fg)\++h+?"),
         # escapes and classes are copied as they are otherwise
         (r"[\[\]]\(\)\.\n", r"[\[\]]\(\)\.\n"),
         # characters beyond ASCII by their code points, escaped or not, in a class or not

@@ -35,8 +35,14 @@ def prefilter_source(source: str) -> str | None:
     pattern) can; None when the pattern holds a construct this rewriting does not handle."""
     out: list[str] = []
     i = 0
+    quantified = False  # the last thing written is a quantifier
     while i < len(source):
         char = source[i]
+        if quantified and char == "+":
+            i += 1  # possessive: greedy is wider (the engine may give characters back)
+            quantified = False
+            continue
+        quantified = char in "*+?"
         if char == "\\":
             token, i = _escape(source, i)
             wide = _widened(token, inside=False, negated=False)
@@ -55,11 +61,14 @@ def prefilter_source(source: str) -> str | None:
         elif _LOOKAROUND.match(source, i):
             i = _group_end(source, i) + 1  # an assertion: dropping it only widens the match
         elif char in "^$":
-            i += 1  # a line's or the text's edge, dropped with the multiline flag (see _flags)
+            i += 1  # a line's or the text's edge: dropped (compiled without multiline mode)
         elif (flags := _INLINE_FLAGS.match(source, i)) is not None:
             kept = flags.group(1).replace("m", "")
             out.append(f"(?{kept})" if kept else "")
             i = flags.end()
+        elif source.startswith("(?>", i):
+            out.append("(?:")  # an atomic group: plain, it may match more
+            i += 3
         elif _NAMED_GROUP.match(source, i):
             close = source.find(">", i)
             if close < 0:
@@ -70,15 +79,17 @@ def prefilter_source(source: str) -> str | None:
             return None  # a backreference, a call, a conditional: no simple superset
         elif char == "{" and (bound := _BOUND.match(source, i)) is not None:
             low, high = bound.group(1), bound.group(2)
-            out.append(f"{{{low},}}" if int(high) > _MAX_BOUND else bound.group())
+            out.append(f"{{{low},}}" if high and int(high) > _MAX_BOUND else bound.group())
             i = bound.end()
+            quantified = True
         else:
             out.append(_ascii(char))
             i += 1
     return "".join(out)
 
 
-_BOUND = regex.compile(r"\{(\d+),(\d+)\}")
+#: A bounded repeat ("{2}", "{1,}", "{0,7}"); the upper bound is group 2, when there is one.
+_BOUND = regex.compile(r"\{(\d+)(?:,(\d*))?\}")
 #: A lookahead's or a lookbehind's opening.
 _LOOKAROUND = regex.compile(r"\(\?<?[=!]")
 #: Flags set inline for the rest of the pattern ("(?m)", "(?im)"), not a scoped "(?i:...)".
