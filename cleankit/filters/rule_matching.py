@@ -90,7 +90,7 @@ def rule_spans(
             return []
     if rule.requires is not None and not rule.requires.search(text):
         return []
-    if leads is None and rule.position in ("lead", "first-lead"):
+    if leads is None and rule.on_prose_lines:
         leads = lead_starts(text)
     allowed: set[int] | None = None
     if rule.position == "lead":

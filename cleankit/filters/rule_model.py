@@ -76,6 +76,12 @@ class Rule:
         return language is None or "*" in self.languages or language in self.languages
 
     @property
+    def on_prose_lines(self) -> bool:
+        """Whether the rule's matches must start a prose line (``position`` "lead" or
+        "first-lead"), so that the text's prose lines must be found for it."""
+        return self.position in ("lead", "first-lead")
+
+    @property
     def line_scanner(self) -> regex.Pattern[str] | None:
         """The pattern behind ``\\n\\K`` when every match starts where a line starts (see
         :func:`line_scanner`), else None."""

@@ -158,14 +158,18 @@ class StripRules:
         held: list[Edit] = []
         lines = paragraphs(doc.text)
         starts = [p.start for p in lines]
-        leads = lead_starts(doc.text, lines)
         present = self.cue_finder.present(doc.text.casefold())
         prefilter = self.prefilter
         # Rules the one-pass prefilter found no place for: they cannot match.
         ruled_out = prefilter.covered - prefilter.possible(doc.text) if prefilter else frozenset()
-        for index, rule in enumerate(self.rules):
-            if not rule.applies_to(doc.language) or index in ruled_out:
-                continue
+        runs = [
+            rule
+            for index, rule in enumerate(self.rules)
+            if rule.applies_to(doc.language) and index not in ruled_out
+        ]
+        # The prose lines only for rules bound to them: most documents are left none of those.
+        leads = lead_starts(doc.text, lines) if any(r.on_prose_lines for r in runs) else None
+        for rule in runs:
             try:
                 matches = rule_spans(
                     rule,
