@@ -29,19 +29,21 @@ _MONTHS = (
     r"diciembre|dezembro|dicembre|jan|feb|mar|apr|agu|ags|aug|sep|sept|okt|oct|nov|des|dec)"
     r"\.?(?!\p{L})"
 )
+# A date's shapes: in figures ("27/10/2024"), month then day ("June 9"), day then month ("12
+# Des"); one spelling each for the stamps and for the schedules below.
+_NUMERIC_DATE = r"\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+_MONTH_DAY = rf"{_MONTHS}\s+\d{{1,2}}\b"
+_DAY_MONTH = rf"\d{{1,2}}\.?\s+{_MONTHS}"
 # A stamp: dates, times and the words that label them, with little else on the line.
 _DATE = re.compile(
-    r"\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b|(?<![$€£¥₹]\s?)\b\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\b\.?)?\b"
+    rf"\b{_NUMERIC_DATE}|(?<![$€£¥₹]\s?)\b\d{{1,2}}[:.h]\d{{2}}(?:\s*[ap]\.?m\b\.?)?\b"
     r"|\b\d{4}-\d{2}(?:-\d{2})?\b|\d{2,4}年\d{1,2}月(?:\d{1,2}日)?"
-    rf"|\b\d{{1,2}}\.?\s+{_MONTHS}\b|\b{_MONTHS}\s+\d{{1,2}}\b|\b{_MONTHS}\s+\d{{4}}\b",
+    rf"|\b{_DAY_MONTH}\b|\b{_MONTH_DAY}|\b{_MONTHS}\s+\d{{4}}\b",
     re.IGNORECASE,
 )
 # A line that opens with a date: an entry of a schedule or a tour ("June 9 -- Coral Sky
 # Amphitheatre, West Palm Beach", "12 Des - Pameran batik di Solo").
-DATED_START = re.compile(
-    rf"^\s*(?:{_MONTHS}\s+\d{{1,2}}\b|\d{{1,2}}\.?\s+{_MONTHS}|\d{{1,4}}[/.-]\d{{1,2}}[/.-]\d{{2,4}}\b)",
-    re.IGNORECASE,
-)
+DATED_START = re.compile(rf"^\s*(?:{_MONTH_DAY}|{_DAY_MONTH}|{_NUMERIC_DATE})", re.IGNORECASE)
 # How long ago, in the languages of the stoplists: "2 days ago", "3 jam lalu", "hace 2 horas";
 # also glued to the outlet before it ("The Guardian2 days ago").
 _AGO = re.compile(
