@@ -38,7 +38,8 @@ __all__ = ["MIN_RULES", "RulePrefilter"]
 MIN_RULES = 8
 #: Prefilters built in this process, by digest: a chain built again loads nothing.
 _BUILT: dict[str, RulePrefilter | None] = {}
-#: Bumped when the rewriting changes, so that cached databases of an older one are not used.
+#: Bumped when a cached file's layout changes (a changed widening changes the digest itself:
+#: the widened sources are part of it).
 _LAYOUT = "v1"
 
 
