@@ -12,6 +12,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
+from cleankit.core.memo import TextMemo
+
 __all__ = [
     "Document",
     "Edit",
@@ -22,6 +24,7 @@ __all__ = [
     "drop",
     "restore",
     "sha256_text",
+    "trim_overlaps",
 ]
 
 ProvenanceValue = str | bool
@@ -29,7 +32,12 @@ ProvenanceValue = str | bool
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One input record. ``source`` is the file (or URL) and ``line`` the record's line in it."""
+    """One input record. ``source`` is the file (or URL) and ``line`` the record's line in it.
+
+    ``memo`` holds what steps learnt of the text's lines (their words, their digests), shared
+    by every version of the document so that no line is tokenised twice; it takes no part in
+    comparing documents.
+    """
 
     id: str
     text: str
@@ -37,9 +45,10 @@ class Document:
     line: int | None = None
     language: str | None = None
     meta: Mapping[str, Any] = field(default_factory=dict)
+    memo: TextMemo = field(default_factory=TextMemo, compare=False, repr=False)
 
     def with_text(self, text: str) -> Document:
-        """Return the same document carrying ``text``; identity and metadata stay."""
+        """Return the same document carrying ``text``; identity, metadata and memo stay."""
         return replace(self, text=text)
 
 
@@ -127,6 +136,18 @@ def cut(
     return Outcome(
         doc=doc.with_text("".join(pieces)), edits=tuple(edits), provenance=dict(provenance or {})
     )
+
+
+def trim_overlaps(spans: list[Span]) -> list[Span]:
+    """Adjacent removed lines can share a separator; keep each character in one span."""
+    trimmed: list[Span] = []
+    for span in sorted(spans):
+        if trimmed and span.start < trimmed[-1].end:
+            span = span._replace(start=trimmed[-1].end)
+            if span.start >= span.end:
+                continue
+        trimmed.append(span)
+    return trimmed
 
 
 def drop(

@@ -10,8 +10,6 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from cleankit.core.document import Span
-
 __all__ = [
     "LONG_PROSE_WORDS",
     "PROSE_ENDS",
@@ -23,8 +21,8 @@ __all__ = [
     "normalize_key",
     "paragraphs",
     "reads_as_prose",
-    "trim_overlaps",
     "words",
+    "zero_digits",
 ]
 
 _LINE = re.compile(r"[^\n]+")
@@ -94,18 +92,6 @@ def block_extent(text: str, start: int, end: int) -> tuple[int, int]:
     return before, len(text)
 
 
-def trim_overlaps(spans: list[Span]) -> list[Span]:
-    """Adjacent removed lines can share a separator; keep each character in one span."""
-    trimmed: list[Span] = []
-    for span in sorted(spans):
-        if trimmed and span.start < trimmed[-1].end:
-            span = span._replace(start=trimmed[-1].end)
-            if span.start >= span.end:
-                continue
-        trimmed.append(span)
-    return trimmed
-
-
 def letter_words(text: str) -> list[str]:
     """Words as written, each opening with a letter: numbers, dates and counters are not words
     when the question is whether a line reads as a sentence."""
@@ -136,7 +122,12 @@ def words(text: str) -> list[str]:
 def normalize_key(text: str, *, mask_digits: bool = False) -> str:
     """A comparison key: casefolded words joined by spaces, digits optionally masked to 0."""
     key = " ".join(words(text))
-    return _DIGIT.sub("0", key) if mask_digits else key
+    return zero_digits(key) if mask_digits else key
+
+
+def zero_digits(text: str) -> str:
+    """Every digit as 0: counts and years that differ between copies of one line match."""
+    return _DIGIT.sub("0", text)
 
 
 def in_order(items: Iterable[object], within: Iterable[object]) -> bool:

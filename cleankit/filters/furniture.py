@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cleankit.core.document import Document, Outcome, Span, cut
-from cleankit.core.text import Paragraph, block_extent, letter_words, paragraphs, trim_overlaps
+from cleankit.core.document import Document, Outcome, Span, cut, trim_overlaps
+from cleankit.core.text import Paragraph, block_extent, letter_words
 from cleankit.filters.article_bounds import (
     Kind,
     article_bounds,
@@ -45,7 +45,7 @@ class DropPageFurniture:
             # trafilatura already separated the article from the page with the DOM in hand:
             # far better evidence than line shapes, which here would only cut article lists.
             return Outcome(doc=doc)
-        found = paragraphs(doc.text)
+        found = doc.memo.paragraphs(doc.text)
         if len(found) < 2 or hard_wrapped(found):
             return Outcome(doc=doc)
         stopwords = stopwords_for(doc.language)

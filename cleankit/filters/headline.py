@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from cleankit.core.document import Document, Outcome, Span, cut
-from cleankit.core.text import Paragraph, block_extent, collapse_spaces, paragraphs
+from cleankit.core.text import Paragraph, block_extent, collapse_spaces
 
 _SENTENCE_END = '.!?:;"”’)'
 #: A page's <title> is often the headline, a separator and the site's name ("... - Site.com").
@@ -17,7 +17,7 @@ def headline_of(doc: Document, found: list[Paragraph] | None = None) -> str | No
     """The document's headline: its first paragraph when that reads as one (short, no full stop).
     ``found`` are the text's paragraphs when the caller already has them."""
     if found is None:
-        found = paragraphs(doc.text)
+        found = doc.memo.paragraphs(doc.text)
     if not found:
         return None
     first = found[0].text.strip()
@@ -60,7 +60,7 @@ class DropRepeatedHeadline:
     def __call__(self, doc: Document) -> Outcome:
         """The first occurrence stays (unless it is an extracted page's title); later copies
         go, and so does a copy glued to a lead."""
-        found = paragraphs(doc.text)
+        found = doc.memo.paragraphs(doc.text)
         spans: list[Span] = []
         title = _title_opening(doc, found)
         if title is not None:

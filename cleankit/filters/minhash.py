@@ -106,11 +106,6 @@ def token_shingles_many(token_lists: Sequence[Sequence[str]], size: int) -> list
     return result
 
 
-def shingle_hashes_many(texts: Sequence[str], size: int) -> list[Hashes]:
-    """:func:`shingle_hashes` of each text, computed together (a batch of documents)."""
-    return token_shingles_many([words(text) for text in texts], size)
-
-
 def token_hashes(tokens: Iterable[str]) -> npt.NDArray[np.uint64]:
     """A 64-bit hash of each token's UTF-8 bytes, all computed by numpy at once.
 

@@ -38,8 +38,8 @@ from cleankit.filters.minhash import (
     band_keys,
     jaccard,
     one_permutation_signatures,
-    shingle_hashes_many,
     signatures,
+    token_shingles_many,
 )
 from cleankit.filters.sites import site_of
 
@@ -156,7 +156,9 @@ class DropNearDuplicates(Observer[Clusters]):
     def map(self, batch: Sequence[tuple[int, Document]]) -> Iterator[tuple[Hashable, _Member]]:
         """Sign the batch and put each document in one bucket per band; a document without
         words has no shingles and joins no bucket."""
-        shingles = shingle_hashes_many([doc.text for _, doc in batch], self.shingle_size)
+        shingles = token_shingles_many(
+            [doc.memo.text_words(doc.text) for _, doc in batch], self.shingle_size
+        )
         keys = band_keys(self._sketch(shingles), bands=self.bands, rows=self.rows).tolist()
         for (seq, doc), doc_shingles, doc_keys in zip(batch, shingles, keys, strict=True):
             if not doc_shingles.size:

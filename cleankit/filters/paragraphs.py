@@ -8,15 +8,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cleankit.core.document import Document, Outcome, Span, cut, drop
+from cleankit.core.document import Document, Outcome, Span, cut, drop, trim_overlaps
 from cleankit.core.text import (
     LONG_PROSE_WORDS,
     Paragraph,
     block_extent,
-    normalize_key,
-    paragraphs,
     reads_as_prose,
-    trim_overlaps,
 )
 from cleankit.filters.headline import headline_of
 from cleankit.filters.minhash import Hashes, UnionFind, jaccard, token_shingles_many
@@ -63,12 +60,12 @@ class DropRepeatedParagraphs:
 
     def __call__(self, doc: Document) -> Outcome:
         """Group the copies, keep the body copy of each group, cut the rest."""
-        found = paragraphs(doc.text)
+        found = doc.memo.paragraphs(doc.text)
         if len(found) < 2:
             return Outcome(doc=doc)
         headline = headline_of(doc, found)
-        keys = [normalize_key(p.text) for p in found]
-        tokens = [k.split() for k in keys]  # the words of each paragraph, split once
+        tokens = [doc.memo.words(p.text) for p in found]  # each line's words, found once
+        keys = [" ".join(t) for t in tokens]
         counts = [len(t) for t in tokens]
         prose = [reads_as_prose(p.text, n, _TERMINAL) for p, n in zip(found, counts, strict=True)]
         first_prose = prose.index(True) if True in prose else len(found)

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 import numpy as np
-import xxhash
 
 from cleankit.core.chain import Observer
-from cleankit.core.document import Document, Outcome, Span, cut
-from cleankit.core.text import block_extent, normalize_key, paragraphs, trim_overlaps
+from cleankit.core.document import Document, Outcome, Span, cut, trim_overlaps
+from cleankit.core.memo import masked_digest
+from cleankit.core.text import block_extent, words
 from cleankit.filters.sites import site_of
 
 __all__ = ["DropSiteBoilerplate", "SiteIndex", "paragraph_key"]
@@ -33,8 +33,7 @@ EXAMPLE_CHARS = 200
 def paragraph_key(text: str) -> int | None:
     """Digest of a paragraph with case, punctuation and digits masked: near repeats share it.
     None for a paragraph without a word (a rule of dashes, an emoji), which is never counted."""
-    key = normalize_key(text, mask_digits=True)
-    return xxhash.xxh64_intdigest(key.encode("utf-8")) if key else None
+    return masked_digest(words(text))
 
 
 @dataclass(frozen=True)
@@ -74,8 +73,9 @@ class DropSiteBoilerplate(Observer[SiteIndex]):
         """Each document's distinct paragraph digests, once per document, with its text."""
         for seq, doc in batch:
             site = site_of(doc)
-            keyed = ((paragraph_key(p.text), p.text) for p in paragraphs(doc.text))
-            texts = {key: text for key, text in keyed if key is not None}
+            memo = doc.memo
+            keyed = zip(memo.digests(doc.text), memo.paragraphs(doc.text), strict=True)
+            texts = {key: p.text for key, p in keyed if key is not None}
             for key, text in texts.items():
                 yield (site, key), (seq, text[:EXAMPLE_CHARS])
 
@@ -167,8 +167,8 @@ class DropSiteBoilerplate(Observer[SiteIndex]):
         """Cut every paragraph whose site count reaches the threshold."""
         site = site_of(doc)
         spans: list[Span] = []
-        for paragraph in paragraphs(doc.text):
-            key = paragraph_key(paragraph.text)
+        memo = doc.memo
+        for key, paragraph in zip(memo.digests(doc.text), memo.paragraphs(doc.text), strict=True):
             if key is None:
                 continue
             count = state.counts.get((site, key), 0)

@@ -13,7 +13,6 @@ from cleankit.core.alarm import RuleAlarm
 from cleankit.core.document import Document, Edit, Outcome, ProvenanceValue, Span, cut
 from cleankit.core.errors import DocumentError
 from cleankit.core.provenance import MULTI_VALUED, VALUE_SEPARATOR
-from cleankit.core.text import paragraphs
 from cleankit.filters.names import (
     CANONICAL_COLUMNS,
     PERSON_COLUMNS,
@@ -156,7 +155,7 @@ class StripRules:
         accepted: list[Span] = []
         found_values: dict[str, list[tuple[int, ProvenanceValue, int]]] = {}
         held: list[Edit] = []
-        lines = paragraphs(doc.text)
+        lines = doc.memo.paragraphs(doc.text)
         starts = [p.start for p in lines]
         present = self.cue_finder.present(doc.text.casefold())
         prefilter = self.prefilter
