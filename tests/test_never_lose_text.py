@@ -421,3 +421,38 @@ STORIES_THAT_LOOK_LIKE_JUNK = [
 def test_stories_that_open_with_a_rules_word_come_through_whole(story: str) -> None:
     cleaned = clean_text(story)
     assert cleaned.text == story, cleaned.edits
+
+
+@pytest.mark.parametrize(
+    ("language", "headline", "lead", "junk", "rest"),
+    [
+        (
+            "id",
+            "Warga Desa Bersihkan Saluran Irigasi",
+            "Ratusan warga membersihkan saluran irigasi yang tersumbat lumpur sejak musim hujan.",
+            "BACA JUGA : Polisi Tangkap Pencuri Motor di Pasar",
+            "Kepala desa mengatakan kegiatan ini rutin digelar setiap bulan oleh warga.",
+        ),
+        (
+            "ms",
+            "Penduduk Kampung Bersihkan Longkang Selepas Banjir",
+            "Lebih 200 penduduk kampung membersihkan longkang yang tersumbat selepas banjir kilat.",
+            "FOTO: Ihsan PBT",
+            "Ketua kampung berkata aktiviti itu dianjurkan bersama pihak berkuasa tempatan.",
+        ),
+        (
+            "pt",
+            "Prefeitura inaugura nova ponte sobre o rio",
+            "A prefeitura inaugurou nesta terça-feira uma nova ponte sobre o rio da cidade.",
+            "LEIA MAIS: Prefeito anuncia novas obras",
+            "A obra custou cerca de 2 milhões de reais, segundo o secretário de obras.",
+        ),
+    ],
+)
+def test_a_lead_above_a_pointer_or_credit_in_capitals_is_no_caption(
+    language: str, headline: str, lead: str, junk: str, rest: str
+) -> None:
+    # The pointer or credit has a dateline's shape ("CAPITALS: ..."); the lead above it, under
+    # the headline, once went as a caption over a dateline.
+    cleaned = clean_text(f"{headline}\n\n{lead}\n\n{junk}\n\n{rest}", language=language)
+    assert cleaned.text == f"{headline}\n\n{lead}\n\n{rest}", cleaned.edits
