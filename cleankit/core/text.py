@@ -18,7 +18,6 @@ __all__ = [
     "block_extent",
     "in_order",
     "letter_words",
-    "normalize_key",
     "paragraphs",
     "reads_as_prose",
     "words",
@@ -117,12 +116,6 @@ def words(text: str) -> list[str]:
     if not folded.isascii() and _HAS_UNSPACED.search(folded):
         return _MIXED_WORD.findall(folded)
     return _WORD.findall(folded)
-
-
-def normalize_key(text: str, *, mask_digits: bool = False) -> str:
-    """A comparison key: casefolded words joined by spaces, digits optionally masked to 0."""
-    key = " ".join(words(text))
-    return zero_digits(key) if mask_digits else key
 
 
 def zero_digits(text: str) -> str:
