@@ -90,9 +90,6 @@ class StripRules:
         state.pop("prefilter", None)
         return state
 
-    def __setstate__(self, state: dict[str, object]) -> None:
-        self.__dict__.update(state)
-
     def __call__(self, doc: Document) -> Outcome:
         """Find every rule's spans, drop overlaps, cut."""
         alarm = RuleAlarm()
