@@ -16,6 +16,7 @@ import argparse
 import json
 import re
 import sys
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,21 @@ def _same(expected: Any, got: Any) -> bool:
 
 
 _NOTE = re.compile(r"\s*\(([^)]*)\)\s*")
+#: The "; " between values of the annotation, not one inside a note ("Twitter (A; B)").
+_BETWEEN_VALUES = re.compile(r";(?![^()]*\))")
+
+
+#: A title's leading article, which a web address leaves out ("The Straits Times",
+#: straitstimes.com; "O São Gonçalo", osaogoncalo.com.br).
+_ARTICLE = re.compile(r"^(?:the|o|a|os|as|el|la|los|las|le|les|der|die|das|de|het)\s+", re.I)
+
+
+def _address_keys(name: str) -> tuple[str, str]:
+    """The keys of ``name`` as a web address may spell it: without accents, with and without
+    a leading article ("straitstimes.com", "osaogoncalo.com.br")."""
+    bare = unicodedata.normalize("NFKD", name.strip())
+    bare = "".join(c for c in bare if not unicodedata.combining(c))
+    return same_outlet_key(bare), same_outlet_key(_ARTICLE.sub("", bare))
 
 
 def _same_name(expected: Any, got: Any) -> bool:
@@ -70,14 +86,19 @@ def _same_name(expected: Any, got: Any) -> bool:
     The annotation joins several values with "; " and adds notes in parentheses ("Keratonnews
     (keratonnews.co.id)", "Bloomberg (second item)"): each expected value matches its name or
     its note. A name matches across case, spacing, punctuation and a domain ending ("Kompas
-    TV" = "KOMPAS.TV", "Kontan" = "KONTAN.CO.ID"). Every expected value must be matched and
+    TV" = "KOMPAS.TV", "Kontan" = "KONTAN.CO.ID"), and as an address spells it, without a
+    leading article or accents ("The Straits Times" = straitstimes.com). Every expected value must be matched and
     every recorded value must match one: a missing or an extra value is wrong.
     """
     if isinstance(expected, bool) or isinstance(got, bool) or got is None:
         return _same(expected, got)
     wanted = [
-        {same_outlet_key(_NOTE.sub(" ", item)), *map(same_outlet_key, _NOTE.findall(item))}
-        for item in str(expected).split(";")
+        {
+            key
+            for spelling in (_NOTE.sub(" ", item), *_NOTE.findall(item))
+            for key in (same_outlet_key(spelling), *_address_keys(spelling))
+        }
+        for item in _BETWEEN_VALUES.split(str(expected))
     ]
     recorded = {same_outlet_key(item) for item in str(got).split(";")}
     return all(options & recorded for options in wanted) and all(

@@ -95,8 +95,8 @@ def test_explain_prints_removals_and_provenance(sample_out: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == "it-2208871 (samples/news.jsonl:9): kept".replace("samples/", f"{SAMPLES}/")
     assert (
-        "  provenance: publisher=IslamTimes, publisher_from=text, story_code=2208871, desk_tag=IT/r"
-        in lines
+        "  provenance: publisher=IslamTimes, publisher_from=text, story_code=2208871, "
+        "desk_tag=IT/r, cited_source=Reuters, cited_source_from=prose" in lines
     )
     assert "  strip-rules / story-code-line: removed 'Story Code : 2208871\\n'" in lines
 

@@ -102,7 +102,7 @@ def test_bad_scope(tmp_path: Path) -> None:
     path = write(tmp_path, GOOD.replace('scope = "line"', 'scope = "sentence"'))
     assert (
         error_of(path)
-        == f"""{path}:2: rule "story-code-line": scope must be one of span, prefix, suffix, line, not 'sentence'"""
+        == f"""{path}:2: rule "story-code-line": scope must be one of span, prefix, suffix, line, mention, not 'sentence'"""
     )
 
 

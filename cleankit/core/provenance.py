@@ -27,6 +27,7 @@ PROVENANCE_COLUMNS: Final[dict[str, type[str] | type[bool]]] = {
     "photo_credit": str,
     "photo_date": str,
     "cited_source": str,
+    "cited_source_from": str,
     "published_date": str,
     "machine_translated": bool,
     "translation_system": str,

@@ -18,10 +18,19 @@ from collections.abc import Iterable
 
 import regex as re
 
+from cleankit.core.document import ProvenanceValue
+from cleankit.core.provenance import VALUE_SEPARATOR
 from cleankit.core.text import in_order
 from cleankit.filters.names import NameTable, same_outlet_key
 
-__all__ = ["another_outlet", "reads_as_outlet", "route", "same_outlet"]
+__all__ = [
+    "another_outlet",
+    "cite",
+    "reads_as_organisation",
+    "reads_as_outlet",
+    "route",
+    "same_outlet",
+]
 
 #: Columns whose captured credits are routed; the others say what they are by their rule.
 _ROUTED = frozenset({"cited_source", "wire_agency"})
@@ -79,6 +88,39 @@ def reads_as_outlet(value: str, names: NameTable) -> bool:
     return names.knows(value) or _outlet_title(value, names.press_words)
 
 
+#: A word of initials or a number: "BMKG", "USA", "TODAY", "9" (a channel's).
+_INITIALS = re.compile(r"^(?:\p{Lu}[\p{Lu}\d&]+|\d{1,4})$")
+#: A capital inside a word ("FlightAware", "detikNews") or an address without its dot
+#: ("detikcom"): brands write themselves so, people's names do not.
+_BRAND = re.compile(r"\p{Ll}\p{Lu}|^\p{Ll}[\p{L}\d-]{2,}com$")
+
+
+def reads_as_organisation(value: str, names: NameTable) -> bool:
+    """Whether a name the story cites is an organisation's rather than a person's.
+
+    "told BBC", "according to IMPD", "kata BNPB" cite an organisation; "told Agus Salim" a
+    person, whom a manifest of sources does not want. No list of organisations says which:
+    the name's shape does. Outlets (:func:`reads_as_outlet`), initials and channel numbers
+    ("BMKG", "USA TODAY", "FOX 9", "Canal 4 CBS"; three letters at least, or an agency of
+    the names table such as "AP"), brands ("FlightAware", "detikcom") and
+    titles with an article ("The Star") are organisations; capitalised words alone are not.
+    """
+    words = value.split()
+    if not words:
+        return False
+    if reads_as_outlet(value, names) or any(_BRAND.search(word) for word in words):
+        return True
+    if words[0] == "The" and len(words) > 1:
+        return True
+    initials = [bool(_INITIALS.match(word)) for word in words]
+    lettered = "".join(word for word in words if not word.isdigit())
+    if all(initials) and len(lettered) >= _MIN_INITIALS:
+        # Two capitals alone are a country as often as a body ("US officials", "UK data").
+        return True
+    # A broadcaster: a name, a channel number and a network's initials ("Canal 4 CBS").
+    return initials[-1] and not words[-1].isdigit() and any(w.isdigit() for w in words)
+
+
 def route(
     column: str, value: str, *, names: NameTable, own: Iterable[str]
 ) -> tuple[str | None, str]:
@@ -105,3 +147,36 @@ def another_outlet(publisher: str, host: str) -> bool:
     """Whether the publisher a page's text names is not the site serving it (an aggregator
     showing "GELORA.CO –" on its own domain): the text was taken from that outlet."""
     return bool(host) and not same_outlet(publisher, host)
+
+
+def cite(
+    provenance: dict[str, ProvenanceValue],
+    mentions: Iterable[tuple[int, str]],
+    *,
+    names: NameTable,
+    own: Iterable[str],
+) -> None:
+    """Add the sources the story's own sentences cite (``mentions``: offset, name) to those
+    that removed credit lines name, and say in ``cited_source_from`` where each kind came from.
+
+    A source that is the page's own outlet (``own``: "told Kompas.com" on kompas.com) or one
+    the page already records as publisher, wire agency or syndication source is no cited
+    source; each outlet is listed once, under the spelling met first, credits before prose."""
+    credited = [v for v in str(provenance.get("cited_source", "")).split(VALUE_SEPARATOR) if v]
+    columns = ("publisher", "syndicated_from", "wire_agency")
+    recorded = [*own, *(str(provenance.get(column, "")) for column in columns)]
+    seen = {same_outlet_key(value) for value in credited}
+    cited: list[str] = []
+    for _, value in sorted(mentions):
+        name = names.canonical(value)
+        if same_outlet_key(name) in seen or any(
+            same_outlet(name, other) for other in recorded if other
+        ):
+            continue
+        seen.add(same_outlet_key(name))
+        cited.append(name)
+    if cited:
+        provenance["cited_source"] = VALUE_SEPARATOR.join([*credited, *cited])
+    if credited or cited:
+        kinds = [kind for kind, found in (("credit", credited), ("prose", cited)) if found]
+        provenance["cited_source_from"] = VALUE_SEPARATOR.join(kinds)

@@ -32,6 +32,8 @@ class _Limit(TypedDict, total=False):
 
 
 def _extent(rule: Rule, text: str, start: int, end: int) -> tuple[int, int]:
+    if rule.scope == "mention":
+        return start, end  # nothing is removed: the span only says where the source is named
     if rule.scope == "prefix":
         while end < len(text) and text[end] in " \t":
             end += 1
@@ -93,7 +95,7 @@ def rule_spans(
     if leads is None and rule.on_prose_lines:
         leads = lead_starts(text)
     allowed: set[int] | None = None
-    if rule.position == "lead":
+    if rule.position in ("lead", "prose"):
         allowed = set(leads or ())
     elif rule.position == "first-lead":
         allowed = set((leads or [])[:1])

@@ -11,12 +11,15 @@ import regex
 
 from cleankit.core.document import ProvenanceValue
 
-SCOPES = ("span", "prefix", "suffix", "line")
+#: ``scope`` values: what a match removes. "mention" removes nothing: the match is the story's
+#: own words naming a source ("according to the weather agency (BMKG)"), recorded and kept.
+SCOPES = ("span", "prefix", "suffix", "line", "mention")
 #: ``position`` values: "lead" = at the start of a prose line (a line of 8+ words that reads as
 #: a sentence); "first-lead" = at the start of the first such line only (where datelines are);
+#: "prose" = anywhere inside a prose line (a story's sentences, not a menu or a teaser list);
 #: "closing" = in the last prose line or below it (where closing credits and tags are, however
 #: many lines of page footer follow).
-POSITIONS = ("anywhere", "lead", "first-lead", "closing")
+POSITIONS = ("anywhere", "lead", "first-lead", "prose", "closing")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +73,10 @@ class Rule:
     #: spelling, a press word such as "Post" or "Harian", or a web address): "Name, The
     #: Harbour Post, City" is a byline, "Name, Name, Name" a list of people.
     outlets: tuple[str, ...] = ()
+    #: Provenance columns whose captured value must read as an organisation's name rather than
+    #: a person's (initials, a press word, a web address, "The ..."; see
+    #: :func:`cleankit.filters.outlets.reads_as_organisation`): "told BBC", not "told Agus".
+    organisations: tuple[str, ...] = ()
 
     def applies_to(self, language: str | None) -> bool:
         """Rules run on documents of their languages; a document of unknown language gets all."""
@@ -77,9 +84,9 @@ class Rule:
 
     @property
     def on_prose_lines(self) -> bool:
-        """Whether the rule's matches must start a prose line (``position`` "lead" or
-        "first-lead"), so that the text's prose lines must be found for it."""
-        return self.position in ("lead", "first-lead")
+        """Whether the rule's matches must lie in a prose line (``position`` "lead",
+        "first-lead" or "prose"), so that the text's prose lines must be found for it."""
+        return self.position in ("lead", "first-lead", "prose")
 
     @property
     def line_scanner(self) -> regex.Pattern[str] | None:

@@ -9,17 +9,18 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import regex
 
-from cleankit.core.errors import RuleError, did_you_mean
+from cleankit.core.errors import RuleError
 from cleankit.core.provenance import PROVENANCE_COLUMNS
 from cleankit.filters.names import (
     load_names,
 )
+from cleankit.filters.rule_examples import build_examples, line_of, unknown_key
 from cleankit.filters.rule_model import POSITIONS, SCOPES, Example, Rule, has_cue
 from cleankit.filters.strip_rules import RuleSet
 
@@ -41,9 +42,9 @@ _RULE_FIELDS = {
     "label_repeats": False,
     "known": False,
     "outlets": False,
+    "organisations": False,
     "example": True,
 }
-_EXAMPLE_FIELDS = {"text": True, "expect": True, "provenance": False, "note": False, "xfail": False}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -115,14 +116,6 @@ def _is_count(value: object, least: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= least
 
 
-def _line_of(raw: str, needle: str, after: int = 1) -> int:
-    lines = raw.splitlines()
-    for number in range(after, len(lines) + 1):
-        if needle in lines[number - 1]:
-            return number
-    return after
-
-
 def _parse_file(path: Path, raw_bytes: bytes) -> list[Rule]:
     name = str(path)
     try:
@@ -142,7 +135,7 @@ def _parse_file(path: Path, raw_bytes: bytes) -> list[Rule]:
         raise RuleError(
             f"unknown top-level key {unknown[0]!r}; a rule file holds [[rule]] tables only",
             path=name,
-            line=_line_of(raw, unknown[0]),
+            line=line_of(raw, unknown[0]),
         )
     tables = data.get("rule", [])
     if not isinstance(tables, list) or not tables:
@@ -152,16 +145,12 @@ def _parse_file(path: Path, raw_bytes: bytes) -> list[Rule]:
     for table in tables:
         rule_id = table.get("id")
         if isinstance(rule_id, str):
-            cursor = _line_of(raw, f'id = "{rule_id}"', cursor)
+            cursor = line_of(raw, f'id = "{rule_id}"', cursor)
         else:
-            cursor = _line_of(raw, "[[rule]]", cursor)
+            cursor = line_of(raw, "[[rule]]", cursor)
         rules.append(_build_rule(table, raw=raw, path=name, line=cursor))
         cursor += 1
     return rules
-
-
-def _unknown_key(key: str, known: Iterable[str]) -> str:
-    return f"unknown field {key!r}" + did_you_mean(key, known)
 
 
 def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> Rule:
@@ -172,7 +161,7 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
 
     for key in table:
         if key not in _RULE_FIELDS:
-            raise fail(_unknown_key(key, _RULE_FIELDS), _line_of(raw, key, line))
+            raise fail(unknown_key(key, _RULE_FIELDS), line_of(raw, key, line))
     for key, required in _RULE_FIELDS.items():
         if required and key not in table:
             raise fail(f"missing field {key!r}")
@@ -193,7 +182,7 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         or not all(isinstance(x, str) for x in languages)
     ):
         raise fail('language must be a list of ISO 639-1 codes or ["*"]')
-    pattern_line = _line_of(raw, "pattern", line)
+    pattern_line = line_of(raw, "pattern", line)
     try:
         pattern = regex.compile(table["pattern"], regex.VERSION0)
     except regex.error as error:
@@ -238,7 +227,12 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
             raise fail("label_repeats compares captured values: the rule must have provides")
     known = table.get("known", [])
     outlets = table.get("outlets", [])
-    for field, columns in (("known", known), ("outlets", outlets)):
+    organisations = table.get("organisations", [])
+    for field, columns in (
+        ("known", known),
+        ("outlets", outlets),
+        ("organisations", organisations),
+    ):
         if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
             raise fail(f"{field} must be a list of provenance column names")
         for column in columns:
@@ -247,10 +241,14 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
     position = table.get("position", "anywhere")
     if position not in POSITIONS:
         raise fail(f"position must be one of {', '.join(POSITIONS)}, not {position!r}")
-    examples = _build_examples(table["example"], raw=raw, line=line, fail=fail)
+    mention = table["scope"] == "mention"
+    if mention and (provides != ["cited_source"] or sets):
+        # The story's own words say whom it cites, nothing about the page or the outlet.
+        raise fail('a "mention" rule provides cited_source and nothing else')
+    examples = build_examples(table["example"], raw=raw, line=line, fail=fail, mention=mention)
     requires = None
     if "requires" in table:
-        requires_line = _line_of(raw, "requires", line)
+        requires_line = line_of(raw, "requires", line)
         if not isinstance(table["requires"], str) or not table["requires"]:
             raise fail("requires must be a non-empty string", requires_line)
         try:
@@ -285,6 +283,7 @@ def _build_rule(table: Mapping[str, Any], *, raw: str, path: str, line: int) -> 
         label_repeats=label_repeats,
         known=tuple(known),
         outlets=tuple(outlets),
+        organisations=tuple(organisations),
     )
 
 
@@ -301,7 +300,7 @@ def _cues(
     one, so a cue list that would hide a match is caught at load time."""
     if "cues" not in table:
         return ()
-    where = _line_of(raw, "cues", line)
+    where = line_of(raw, "cues", line)
     given = table["cues"]
     if (
         not isinstance(given, list)
@@ -325,39 +324,3 @@ def _hidden_example(
         if pattern.search(example.text) and not passes(example.text):
             return number
     return None
-
-
-def _build_examples(tables: Any, *, raw: str, line: int, fail: Any) -> tuple[Example, ...]:
-    if not isinstance(tables, list) or not tables:
-        raise fail("needs [[rule.example]] tables")
-    examples: list[Example] = []
-    cursor = line
-    for table in tables:
-        cursor = _line_of(raw, "[[rule.example]]", cursor + 1)
-        for key in table:
-            if key not in _EXAMPLE_FIELDS:
-                raise fail(_unknown_key(key, _EXAMPLE_FIELDS), cursor)
-        for key, required in _EXAMPLE_FIELDS.items():
-            if required and key not in table:
-                raise fail(f"example is missing {key!r}", cursor)
-        if not isinstance(table["text"], str) or not isinstance(table["expect"], str):
-            raise fail("example text and expect must be strings", cursor)
-        provenance = table.get("provenance")
-        if provenance is not None and not isinstance(provenance, dict):
-            raise fail("example provenance must be a table", cursor)
-        xfail = table.get("xfail")
-        examples.append(
-            Example(
-                table["text"],
-                table["expect"],
-                provenance,
-                str(table.get("note", "")),
-                xfail,
-                cursor,
-            )
-        )
-    if not any(e.is_negative for e in examples):
-        raise fail("needs at least one negative example (expect == text)")
-    if all(e.is_negative for e in examples):
-        raise fail("needs at least one positive example (expect != text)")
-    return tuple(examples)

@@ -20,7 +20,14 @@ from cleankit.filters.names import (
     person_names,
     same_outlet_key,
 )
-from cleankit.filters.outlets import another_outlet, reads_as_outlet, route, same_outlet
+from cleankit.filters.outlets import (
+    another_outlet,
+    cite,
+    reads_as_organisation,
+    reads_as_outlet,
+    route,
+    same_outlet,
+)
 from cleankit.filters.rule_matching import lead_starts, over_time, rule_spans
 from cleankit.filters.rule_model import CueFinder, Example, Rule
 from cleankit.filters.rule_prefilter import MIN_RULES, RulePrefilter
@@ -28,6 +35,8 @@ from cleankit.filters.sites import publisher_host, site_of, spelled_site_name
 
 #: Columns naming where a text came from, which a cited source naming the same outlet joins.
 _OUTLET_COLUMNS = ("syndicated_from", "wire_agency")
+#: Columns the step fills to say where other columns came from; no rule captures them.
+_STEP_NOTES = frozenset({"publisher_from", "cited_source_from"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,7 +104,7 @@ class StripRules:
         alarm = RuleAlarm()
         try:
             with alarm:
-                accepted, found_values, held = self._matched(doc, alarm)
+                accepted, found_values, held, mentions = self._matched(doc, alarm)
         except TimeoutError:
             # The alarm rang outside a regex call, after the rule's scan (the scan's own
             # handler turns a ring inside it into this error with the rule's name).
@@ -141,17 +150,25 @@ class StripRules:
             spelled = spelled_site_name(doc.text, host)
             provenance["publisher"] = self.names.canonical(spelled or host)
             provenance["publisher_from"] = "site"
+        cite(provenance, mentions, names=self.names, own=(host, site_of(doc)))
         outcome = cut(doc, accepted, step=self.name, provenance=provenance)
         return replace(outcome, suspects=tuple(held)) if held else outcome
 
     def _matched(
         self, doc: Document, alarm: RuleAlarm
-    ) -> tuple[list[Span], dict[str, list[tuple[int, ProvenanceValue, int]]], list[Edit]]:
+    ) -> tuple[
+        list[Span],
+        dict[str, list[tuple[int, ProvenanceValue, int]]],
+        list[Edit],
+        list[tuple[int, str]],
+    ]:
         """The spans the rules keep (overlaps dropped in rule order), the provenance values
-        each gave (column -> span start, value, index of its span), and the held labels."""
+        each gave (column -> span start, value, index of its span), the held labels, and the
+        sources the prose cites (start, name) by ``mention`` rules, which cut nothing."""
         accepted: list[Span] = []
         found_values: dict[str, list[tuple[int, ProvenanceValue, int]]] = {}
         held: list[Edit] = []
+        mentions: list[tuple[int, str]] = []
         lines = doc.memo.paragraphs(doc.text)
         starts = [p.start for p in lines]
         present = self.cue_finder.present(doc.text.casefold())
@@ -178,7 +195,7 @@ class StripRules:
                 )
             except DocumentError as error:
                 raise DocumentError(error.cause, path=doc.source, line=doc.line) from None
-            if rule.known or rule.outlets:
+            if rule.known or rule.outlets or rule.organisations:
                 matches = [
                     (found, captured)
                     for found, captured in matches
@@ -186,7 +203,20 @@ class StripRules:
                     and all(
                         reads_as_outlet(str(captured.get(c, "")), self.names) for c in rule.outlets
                     )
+                    and all(
+                        _spelled_out(str(captured.get(c, "")), doc.text[found.start : found.end])
+                        or reads_as_organisation(str(captured.get(c, "")), self.names)
+                        for c in rule.organisations
+                    )
                 ]
+            if rule.scope == "mention":
+                mentions.extend(
+                    (found.start, str(value))
+                    for found, captured in matches
+                    for value in captured.values()
+                    if value
+                )
+                continue
             if rule.label_repeats is not None and (
                 labels := _labels(doc.text, self.name, rule, matches)
             ):
@@ -201,7 +231,7 @@ class StripRules:
                     found_values.setdefault(column, []).append(
                         (span.start, value, len(accepted) - 1)
                     )
-        return accepted, found_values, held
+        return accepted, found_values, held, mentions
 
     def _routed(
         self,
@@ -244,6 +274,12 @@ class StripRules:
         for target, entry in moved:
             routed.setdefault(target, []).append(entry)
         return routed
+
+
+def _spelled_out(value: str, matched: str) -> bool:
+    """Whether the match spells ``value`` out as initials in brackets after a name ("Polícia
+    Militar (PM)"): an organisation however few its letters."""
+    return f"({value})" in matched
 
 
 def _labels(
@@ -321,8 +357,9 @@ def example_problem(
     if text != example.expect:
         return f"expected {example.expect!r}, got {text!r}"
     expected = dict(example.provenance or {})
-    # Where the publisher came from is the step's note, not something a rule captures.
-    got = {k: v for k, v in outcome.provenance.items() if k != "publisher_from"}
+    # Where the publisher and the cited sources came from is the step's note, not something a
+    # rule captures.
+    got = {k: v for k, v in outcome.provenance.items() if k not in _STEP_NOTES}
     if example.provenance is not None and got != expected:
         return f"expected provenance {expected!r}, got {got!r}"
     return None
