@@ -412,3 +412,38 @@ def test_prose_lines_are_never_removed_and_kept_lines_never_changed(lines: list[
     for line in set(lines):
         if line_kind(line, frozenset())[0] == "prose":
             assert kept.count(line) == lines.count(line)
+
+
+LISTED = (
+    "Polisi Tangkap Dua Pelaku Pencurian Motor di Bekasi\n"
+    "Harga Cabai Naik Tajam Menjelang Hari Raya Lebaran\n"
+    "Dua Sekolah Rusak Diterjang Angin Kencang di Garut"
+)
+
+
+def test_a_list_of_headlines_right_under_the_story_goes_whole() -> None:
+    article = f"{LEAD}\n{BODY}\n{CLOSE}"
+    outcome = DropPageFurniture()(make_doc(f"{article}\n{LISTED}"))
+    assert outcome.doc is not None
+    assert outcome.doc.text == article + "\n"
+    assert [e.why.split(":")[0] for e in outcome.edits] == [
+        "one of a list of headlines after the article"
+    ] * 3
+
+
+@pytest.mark.parametrize(
+    "ending",
+    [
+        # the story's last line lost its full stop: sentence case, it stays
+        "Sementara itu polisi masih menyelidiki siapa pemilik gudang tersebut",
+        # a closing sentence that names a law, over a follow-us box in capitals
+        "Siasatan dijalankan menurut Seksyen 147 Kanun Keseksaan.",
+    ],
+)
+def test_a_last_line_over_headlines_or_labels_stays(ending: str) -> None:
+    below = "IKUTI KAMI DI MEDIA SOSIAL\nFacebook : Harian Lembah\nTikTok : Harian Lembah Terkini"
+    for after in (LISTED, below):
+        text = f"{LEAD}\n{BODY}\n{ending}\n{after}"
+        outcome = DropPageFurniture()(make_doc(text))
+        assert outcome.doc is not None
+        assert f"{BODY}\n{ending}\n" in outcome.doc.text

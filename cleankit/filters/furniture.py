@@ -74,6 +74,8 @@ class DropPageFurniture:
                 # Below the story's end and below furniture, a line that reads like a headline
                 # heads nothing: a listing's or a ticker's headlines.
                 why = f"page furniture after the article, below other furniture: {evidence}"
+            elif i > last and _in_headline_list(found, kinds, i):
+                why = f"one of a list of headlines after the article: {evidence}"
             elif kind == "symbols":
                 why = f"a line without words: {evidence}"
             elif (
@@ -137,6 +139,49 @@ def _below_furniture(found: Sequence[Paragraph], last: int, i: int, kinds: Seque
     if any(found[j].text.rstrip().endswith(":") for j in between[:2]):
         return False
     return any(kinds[j][0] in FURNITURE_KINDS for j in between)
+
+
+#: Headlines in a row that make a list of them (the page's "latest" or "related" block).
+_LISTED_HEADLINES = 3
+#: Share of a line's words that are capitalised from which it is written in title case.
+_TITLE_CASE_SHARE = 0.75
+#: Words of a listed headline at the least.
+_HEADLINE_WORDS = 4
+
+
+def _in_headline_list(found: Sequence[Paragraph], kinds: Sequence[Kind], i: int) -> bool:
+    """Whether line ``i``, below the story's end, is one of a list of headlines: three lines
+    or more in a row, itself among them, are headlines in title case and none reads as prose.
+    Short ones would go as furniture by their shape, and lines below furniture as headlines;
+    the list's first line has no furniture above it. A story's last line that lost its full
+    stop is written in sentence case, so it stays."""
+
+    def listed(j: int) -> bool:
+        return kinds[j][0] != "prose" and _title_cased(found[j].text)
+
+    if not listed(i):
+        return False
+    start = stop = i
+    while start > 0 and listed(start - 1):
+        start -= 1
+    while stop + 1 < len(found) and listed(stop + 1):
+        stop += 1
+    return stop - start + 1 >= _LISTED_HEADLINES
+
+
+def _title_cased(text: str) -> bool:
+    """A headline in title case: four words or more, three in four capitalised (a sentence
+    naming "Seksyen 147 Kanun Keseksaan" has fewer), no full stop, comma or colon at its end
+    and no label's colon inside ("Facebook : Malaysia Gazette")."""
+    words = letter_words(text)
+    capitalised = sum(w[0].isupper() for w in words)
+    body = text.strip()
+    return (
+        len(words) >= _HEADLINE_WORDS
+        and capitalised >= _TITLE_CASE_SHARE * len(words)
+        and not body.endswith((".", ",", ":", ";"))
+        and ":" not in body
+    )
 
 
 def _between_prose(i: int, kinds: Sequence[Kind]) -> bool:
