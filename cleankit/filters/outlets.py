@@ -24,6 +24,7 @@ from cleankit.core.text import in_order
 from cleankit.filters.names import NameTable, same_outlet_key
 
 __all__ = [
+    "OUTLET_COLUMNS",
     "another_outlet",
     "cite",
     "reads_as_organisation",
@@ -32,6 +33,8 @@ __all__ = [
     "same_outlet",
 ]
 
+#: Columns naming where a text came from (not the page's own outlet, not a cited source).
+OUTLET_COLUMNS = ("syndicated_from", "wire_agency")
 #: Columns whose captured credits are routed; the others say what they are by their rule.
 _ROUTED = frozenset({"cited_source", "wire_agency"})
 _ADDRESS = re.compile(r"^[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}{2,}$")
@@ -95,7 +98,7 @@ _INITIALS = re.compile(r"^(?:\p{Lu}[\p{Lu}\d&]+|\d{1,4})$")
 _BRAND = re.compile(r"\p{Ll}\p{Lu}|^\p{Ll}[\p{L}\d-]{2,}com$")
 
 
-def reads_as_organisation(value: str, names: NameTable) -> bool:
+def reads_as_organisation(value: str, names: NameTable, *, found_in: str = "") -> bool:
     """Whether a name the story cites is an organisation's rather than a person's.
 
     "told BBC", "according to IMPD", "kata BNPB" cite an organisation; "told Agus Salim" a
@@ -104,11 +107,17 @@ def reads_as_organisation(value: str, names: NameTable) -> bool:
     ("BMKG", "USA TODAY", "FOX 9", "Canal 4 CBS"; three letters at least, or an agency of
     the names table such as "AP"), brands ("FlightAware", "detikcom") and
     titles with an article ("The Star") are organisations; capitalised words alone are not.
+    Initials that ``found_in`` (the words the name was read from) spells out in brackets
+    after a name ("Polícia Militar (PM)") are an organisation's however few their letters.
     """
     words = value.split()
     if not words:
         return False
-    if reads_as_outlet(value, names) or any(_BRAND.search(word) for word in words):
+    if (
+        f"({value})" in found_in
+        or reads_as_outlet(value, names)
+        or any(_BRAND.search(word) for word in words)
+    ):
         return True
     if words[0] == "The" and len(words) > 1:
         return True
@@ -163,7 +172,7 @@ def cite(
     the page already records as publisher, wire agency or syndication source is no cited
     source; each outlet is listed once, under the spelling met first, credits before prose."""
     credited = [v for v in str(provenance.get("cited_source", "")).split(VALUE_SEPARATOR) if v]
-    columns = ("publisher", "syndicated_from", "wire_agency")
+    columns = ("publisher", *OUTLET_COLUMNS)
     recorded = [*own, *(str(provenance.get(column, "")) for column in columns)]
     seen = {same_outlet_key(value) for value in credited}
     cited: list[str] = []

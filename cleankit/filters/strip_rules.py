@@ -21,6 +21,7 @@ from cleankit.filters.names import (
     same_outlet_key,
 )
 from cleankit.filters.outlets import (
+    OUTLET_COLUMNS,
     another_outlet,
     cite,
     reads_as_organisation,
@@ -33,8 +34,6 @@ from cleankit.filters.rule_model import CueFinder, Example, Rule
 from cleankit.filters.rule_prefilter import MIN_RULES, RulePrefilter
 from cleankit.filters.sites import publisher_host, site_of, spelled_site_name
 
-#: Columns naming where a text came from, which a cited source naming the same outlet joins.
-_OUTLET_COLUMNS = ("syndicated_from", "wire_agency")
 #: Columns the step fills to say where other columns came from; no rule captures them.
 _STEP_NOTES = frozenset({"publisher_from", "cited_source_from"})
 
@@ -204,8 +203,11 @@ class StripRules:
                         reads_as_outlet(str(captured.get(c, "")), self.names) for c in rule.outlets
                     )
                     and all(
-                        _spelled_out(str(captured.get(c, "")), doc.text[found.start : found.end])
-                        or reads_as_organisation(str(captured.get(c, "")), self.names)
+                        reads_as_organisation(
+                            str(captured.get(c, "")),
+                            self.names,
+                            found_in=doc.text[found.start : found.end],
+                        )
                         for c in rule.organisations
                     )
                 ]
@@ -252,7 +254,7 @@ class StripRules:
             for column, values in found.items()
             for entry in values
         ]
-        outlets = [(t, str(e[1])) for _, e, t, _ in decided if t in _OUTLET_COLUMNS]
+        outlets = [(t, str(e[1])) for _, e, t, _ in decided if t in OUTLET_COLUMNS]
         routed: dict[str, list[tuple[int, ProvenanceValue, int]]] = {}
         moved: list[tuple[str, tuple[int, ProvenanceValue, int]]] = []
         for column, entry, target, reason in decided:
@@ -274,12 +276,6 @@ class StripRules:
         for target, entry in moved:
             routed.setdefault(target, []).append(entry)
         return routed
-
-
-def _spelled_out(value: str, matched: str) -> bool:
-    """Whether the match spells ``value`` out as initials in brackets after a name ("Polícia
-    Militar (PM)"): an organisation however few its letters."""
-    return f"({value})" in matched
 
 
 def _labels(
