@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from cleankit.core.errors import RuleError
 from cleankit.filters.outlets import reads_as_organisation
 from cleankit.filters.rules import load_rules
 from tests.conftest import make_doc
@@ -99,64 +96,3 @@ def test_a_citation_in_a_teaser_list_is_not_read() -> None:
 )
 def test_reads_as_organisation(name: str, organisation: bool) -> None:
     assert reads_as_organisation(name, NAMES) is organisation
-
-
-MENTION = """[[rule]]
-id = "cited-x"
-version = 1
-description = "a source"
-pattern = '''\\bmenurut[ ](?P<cited_source>\\p{Lu}+)'''
-scope = "mention"
-language = ["*"]
-provides = ["cited_source"]
-position = "prose"
-
-  [[rule.example]]
-  text = "Hujan turun sejak pagi di seluruh kota, menurut BMKG dalam siaran persnya."
-  expect = "Hujan turun sejak pagi di seluruh kota, menurut BMKG dalam siaran persnya."
-  provenance = { cited_source = "BMKG" }
-
-  [[rule.example]]
-  text = "Hujan turun sejak pagi di seluruh kota dan jalan utama tergenang air."
-  expect = "Hujan turun sejak pagi di seluruh kota dan jalan utama tergenang air."
-  provenance = {}
-"""
-
-
-def _error(tmp_path: Path, text: str) -> str:
-    path = tmp_path / "attributions.toml"
-    path.write_text(text, encoding="utf-8")
-    with pytest.raises(RuleError) as caught:
-        load_rules(path)
-    return str(caught.value)
-
-
-def test_a_mention_rule_loads(tmp_path: Path) -> None:
-    path = tmp_path / "attributions.toml"
-    path.write_text(MENTION, encoding="utf-8")
-    [rule] = load_rules(path).rules
-    assert rule.scope == "mention"
-    assert rule.position == "prose"
-
-
-def test_a_mention_rule_may_only_cite(tmp_path: Path) -> None:
-    text = MENTION.replace("cited_source", "publisher")
-    assert _error(tmp_path, text).endswith(
-        'rule "cited-x": a "mention" rule provides cited_source and nothing else'
-    )
-
-
-def test_a_mention_example_may_not_lose_text(tmp_path: Path) -> None:
-    text = MENTION.replace(
-        'expect = "Hujan turun sejak pagi di seluruh kota, menurut BMKG dalam siaran persnya."',
-        'expect = "Hujan turun sejak pagi di seluruh kota."',
-    )
-    message = _error(tmp_path, text)
-    assert 'example 0: a "mention" removes nothing: expect must be the text' in message
-
-
-def test_a_mention_rule_needs_an_example_that_records_nothing(tmp_path: Path) -> None:
-    text = MENTION.replace("provenance = {}", 'provenance = { cited_source = "BMKG" }')
-    assert _error(tmp_path, text).endswith(
-        'rule "cited-x": needs at least one negative example (provenance = {})'
-    )

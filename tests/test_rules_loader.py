@@ -419,3 +419,54 @@ def test_outlets_match_only_names_that_read_as_an_outlet(tmp_path: Path) -> None
         cut = strip(Document("d", f"Story Code : {outlet}\nBody."))
         assert cut.doc is not None
         assert cut.doc.text == "Body."
+
+
+MENTION = """[[rule]]
+id = "cited-x"
+version = 1
+description = "a source"
+pattern = '''\\bmenurut[ ](?P<cited_source>\\p{Lu}+)'''
+scope = "mention"
+language = ["*"]
+provides = ["cited_source"]
+position = "prose"
+
+  [[rule.example]]
+  text = "Hujan turun sejak pagi di seluruh kota, menurut BMKG dalam siaran persnya."
+  expect = "Hujan turun sejak pagi di seluruh kota, menurut BMKG dalam siaran persnya."
+  provenance = { cited_source = "BMKG" }
+
+  [[rule.example]]
+  text = "Hujan turun sejak pagi di seluruh kota dan jalan utama tergenang air."
+  expect = "Hujan turun sejak pagi di seluruh kota dan jalan utama tergenang air."
+  provenance = {}
+"""
+
+
+def test_a_mention_rule_loads(tmp_path: Path) -> None:
+    [rule] = load_rules(write(tmp_path, MENTION)).rules
+    assert rule.scope == "mention"
+    assert rule.position == "prose"
+
+
+def test_a_mention_rule_may_only_cite(tmp_path: Path) -> None:
+    text = MENTION.replace("cited_source", "publisher")
+    assert error_of(write(tmp_path, text)).endswith(
+        'rule "cited-x": a "mention" rule provides cited_source and nothing else'
+    )
+
+
+def test_a_mention_example_may_not_lose_text(tmp_path: Path) -> None:
+    text = MENTION.replace(
+        'expect = "Hujan turun sejak pagi di seluruh kota, menurut BMKG dalam siaran persnya."',
+        'expect = "Hujan turun sejak pagi di seluruh kota."',
+    )
+    message = error_of(write(tmp_path, text))
+    assert 'example 0: a "mention" removes nothing: expect must be the text' in message
+
+
+def test_a_mention_rule_needs_an_example_that_records_nothing(tmp_path: Path) -> None:
+    text = MENTION.replace("provenance = {}", 'provenance = { cited_source = "BMKG" }')
+    assert error_of(write(tmp_path, text)).endswith(
+        'rule "cited-x": needs at least one negative example (provenance = {})'
+    )
