@@ -87,8 +87,9 @@ def _same_name(expected: Any, got: Any) -> bool:
     (keratonnews.co.id)", "Bloomberg (second item)"): each expected value matches its name or
     its note. A name matches across case, spacing, punctuation and a domain ending ("Kompas
     TV" = "KOMPAS.TV", "Kontan" = "KONTAN.CO.ID"), and as an address spells it, without a
-    leading article or accents ("The Straits Times" = straitstimes.com). Every expected value must be matched and
-    every recorded value must match one: a missing or an extra value is wrong.
+    leading article or accents ("The Straits Times" = straitstimes.com). Every expected value
+    must be matched and every recorded value must match one: a missing or an extra value is
+    wrong.
     """
     if isinstance(expected, bool) or isinstance(got, bool) or got is None:
         return _same(expected, got)
