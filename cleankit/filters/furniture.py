@@ -7,7 +7,9 @@ kind from its shape (:mod:`cleankit.filters.line_kinds`) and the article its bou
 (the page header) and below the article's end (the footer) short non-prose lines are
 furniture; between prose lines only lines whose shape alone says "metadata" go, since a short
 line inside the article is a heading or a list item, and a table's numbers are no counters.
-The last line before the lead is kept when it could be the headline. Hard-wrapped text, whose
+The last line before the lead is kept when it could be the headline. A reader comment thread
+below the story (:mod:`cleankit.filters.comment_threads`) goes whole, its prose included, and
+the article ends above it. Hard-wrapped text, whose
 lines are fragments of sentences, is left alone. Text that trafilatura extracted from HTML is
 left alone: it already dropped the furniture with the DOM.
 """
@@ -26,6 +28,7 @@ from cleankit.filters.article_bounds import (
     holds_table,
     run_around,
 )
+from cleankit.filters.comment_threads import comment_thread
 from cleankit.filters.line_kinds import FURNITURE_KINDS, line_kind, stopwords_for
 
 __all__ = ["DropPageFurniture", "line_kind"]
@@ -55,8 +58,15 @@ class DropPageFurniture:
         first, last = article_bounds(found, kinds, stopwords)
         headline = _headline_index(found, kinds, first)
         cut_lines: dict[int, str] = {}
+        thread = comment_thread(found, kinds, first)
+        if thread is not None:
+            start, stop, evidence = thread
+            for i in range(start, stop):
+                cut_lines[i] = f"a reader comment below the article: {evidence}"
+            # The article ends above the comments: what follows them is the page's footer.
+            last = max(i for i in range(first, start) if kinds[i][0] == "prose")
         for i, (kind, evidence) in enumerate(kinds):
-            if kind == "prose" or i == headline:
+            if kind == "prose" or i == headline or i in cut_lines:
                 continue
             where = "before the lead" if i < first else "after the article" if i > last else ""
             title = doc.meta.get("title")
