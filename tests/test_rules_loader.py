@@ -8,6 +8,7 @@ from cleankit.core.errors import RuleError
 from cleankit.filters.rule_model import Rule
 from cleankit.filters.rules import load_rules
 from cleankit.filters.strip_rules import StripRules
+from tests.conftest import make_doc
 
 GOOD = """[[rule]]
 id = "story-code-line"
@@ -470,3 +471,63 @@ def test_a_mention_rule_needs_an_example_that_records_nothing(tmp_path: Path) ->
     assert error_of(write(tmp_path, text)).endswith(
         'rule "cited-x": needs at least one negative example (provenance = {})'
     )
+
+
+_TWO_RULES = """[[rule]]
+id = "share-word"
+version = 1
+description = "a share button"
+pattern = \'\'\'(?m)^Share$\'\'\'
+scope = "line"
+language = ["*"]
+
+  [[rule.example]]
+  text = "Body.\\nShare"
+  expect = "Body."
+
+  [[rule.example]]
+  text = "Body."
+  expect = "Body."
+
+[[rule]]
+id = "more-list"
+version = 1
+description = "a list under a heading"
+pattern = \'\'\'(?m)^More\\n(?:[A-Z][^\\n.]*\\n?){1,4}\'\'\'
+scope = "line"
+language = ["*"]
+provides = PROVIDES
+
+  [[rule.example]]
+  text = "Body.\\nMore\\nOne Title"
+  expect = "Body."
+
+  [[rule.example]]
+  text = "Body."
+  expect = "Body."
+"""
+
+
+@pytest.mark.parametrize("records", [False, True])
+def test_a_line_block_whose_last_lines_were_claimed_keeps_the_lines_above(
+    tmp_path: Path, records: bool
+) -> None:
+    # "share-word" loads first and claims "Share"; the later list runs on into it. A block
+    # that records nothing keeps its heading and items; one that captures a value is refused
+    # whole, since what it recorded might come from the lines already claimed.
+    rules = _TWO_RULES.replace("PROVIDES", '["desk_tag"]' if records else "[]")
+    if records:
+        rules = rules.replace("^More\\n", "^(?P<desk_tag>More)\\n")
+    strip = StripRules(load_rules(write(tmp_path, rules)).rules)
+    text = "The ferry sailed.\nMore\nHarbour Fees Rise\nNew Pier Opens\nShare\nThe end."
+    outcome = strip(make_doc(text))
+    assert outcome.doc is not None
+    by_rule = {e.rule: e.removed for e in outcome.edits}
+    assert by_rule["share-word"] == "Share\n"
+    if records:
+        assert "more-list" not in by_rule
+        kept = "The ferry sailed.\nMore\nHarbour Fees Rise\nNew Pier Opens\nThe end."
+        assert outcome.doc.text == kept
+    else:
+        assert by_rule["more-list"].strip("\n") == "More\nHarbour Fees Rise\nNew Pier Opens"
+        assert outcome.doc.text == "The ferry sailed.\nThe end."

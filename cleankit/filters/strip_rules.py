@@ -225,7 +225,7 @@ class StripRules:
                 held.extend(labels)
                 continue
             for found, captured in matches:
-                span = _fit(found, accepted, doc.text)
+                span = _fit(found, accepted, doc.text, lines=rule.scope == "line" and not captured)
                 if span is None:
                     continue
                 accepted.append(span)
@@ -304,13 +304,20 @@ def _labels(
     ]
 
 
-def _fit(span: Span, accepted: Sequence[Span], text: str) -> Span | None:
+def _fit(span: Span, accepted: Sequence[Span], text: str, *, lines: bool = False) -> Span | None:
     """Fit a span beside those already accepted: overlaps of mere separators are trimmed away,
-    overlaps of real text mean an earlier rule already claimed it (None)."""
+    overlaps of real text mean an earlier rule already claimed it (None). With ``lines`` (a
+    block of whole lines that records nothing, such as a list under a heading) a block whose
+    last lines an earlier rule claimed keeps the lines above them: both rules take those lines,
+    and refusing the block would leave its heading and items to no one."""
     for other in sorted(accepted):
         if span.start < other.end and other.start < span.end:
             if text[max(span.start, other.start) : min(span.end, other.end)].strip():
-                return None
+                tail = span.start < other.start and text[other.start - 1] == "\n"
+                if not (lines and tail and text[span.start : other.start].strip()):
+                    return None
+                # A block that took the line break above it leaves the one below to the text.
+                return span._replace(end=other.start - (text[span.start] == "\n"))
             if span.start < other.start:
                 span = span._replace(end=other.start)
             else:
