@@ -107,6 +107,8 @@ INSIDE = {
         "Senin, 3 November 2025 | 14:32 WIB",
         "Diperbarui 3 Nov 2025, 14:32 WIB",
         "Dibaca 1.234 kali",
+        "SCROLL TO RESUME CONTENT",
+        "Lihat Foto",
     ],
     "ms": [
         "BACA: Kerajaan umum bantuan tambahan untuk mangsa",
@@ -129,6 +131,8 @@ INSIDE = {
         "Updated: Nov. 3, 2025 2:32 p.m. ET",
         "Published 3 hours ago",
         "5 min read",
+        "Story continues below advertisement",
+        "Advertisement - scroll to continue reading",
     ],
     "pt": [
         "Leia também: Chuva forte alaga ruas do centro",
@@ -158,6 +162,7 @@ INSIDE = {
         "Bild: dpa",
         "Anzeige",
         "Aktualisiert am 03.11.2025, 14:32 Uhr",
+        "Weiterlesen nach der Anzeige",
     ],
 }
 
@@ -179,6 +184,9 @@ BELOW = {
         "Tag: #Banjir #Irigasi",
         "Komentar",
         "Tulis komentar",
+        "Simpan nama, email, dan situs web saya pada peramban ini untuk komentar saya berikutnya.",
+        'Dapatkan update berita pilihan setiap hari dari Beritakita. Mari bergabung di Grup Telegram "Beritakita Update", klik tautan berikut.',
+        "Jangan lewatkan berita menarik lainnya hanya di Beritakita.com",
     ],
     "ms": [
         "– Bernama",
@@ -187,6 +195,7 @@ BELOW = {
         "Ikuti kami di Telegram untuk berita terkini",
         "Kongsi artikel ini",
         "Komen",
+        "Alamat e-mel anda tidak akan disiarkan. Medan diperlukan ditanda *",
     ],
     "en": [
         "Reporting by John Smith; Editing by Jane Doe",
@@ -202,6 +211,10 @@ BELOW = {
         "Leave a Reply",
         "0 Comments",
         "By Andrew Miles, Staff Writer",
+        "Comments are closed.",
+        "Get the latest headlines delivered to your inbox every morning.",
+        "This story was originally published by The Riverside Gazette.",
+        "Got a story? Contact our newsroom at news@riversidegazette.example",
     ],
     "pt": [
         "Com informações da Agência Brasil",
@@ -210,6 +223,8 @@ BELOW = {
         "Compartilhe esta notícia",
         "Deixe seu comentário",
         "Por Redação",
+        "Receba as notícias do Jornal da Cidade no seu WhatsApp",
+        "O seu endereço de e-mail não será publicado. Campos obrigatórios são marcados com *",
     ],
     "es": [
         "Con información de EFE",
@@ -218,6 +233,7 @@ BELOW = {
         "Comparte esta noticia",
         "Deja tu comentario",
         "Por Redacción",
+        "Recibe nuestra newsletter diaria en tu correo electrónico",
     ],
     "fr": [
         "Avec AFP",
@@ -226,6 +242,7 @@ BELOW = {
         "Partager cet article",
         "Laisser un commentaire",
         "Par la rédaction",
+        "Cet article est réservé aux abonnés. Abonnez-vous pour lire la suite.",
     ],
     "de": [
         "Mit Material von dpa",
