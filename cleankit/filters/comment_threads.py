@@ -15,11 +15,9 @@ from collections.abc import Sequence
 import regex as re
 
 from cleankit.core.text import Paragraph, letter_words
+from cleankit.filters.article_bounds import Kind
 
 __all__ = ["comment_thread"]
-
-#: A line's kind and the evidence for it (:func:`~cleankit.filters.line_kinds.line_kind`).
-Kind = tuple[str, str]
 
 # "Name says:", "Name on 12 May 2024 at 5:03 pm said:", in the languages of the stoplists.
 _HEADER = re.compile(

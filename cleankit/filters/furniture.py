@@ -65,6 +65,7 @@ class DropPageFurniture:
                 cut_lines[i] = f"a reader comment below the article: {evidence}"
             # The article ends above the comments: what follows them is the page's footer.
             last = max(i for i in range(first, start) if kinds[i][0] == "prose")
+        headline_lists = _headline_lists(found, kinds, last)
         for i, (kind, evidence) in enumerate(kinds):
             if kind == "prose" or i == headline or i in cut_lines:
                 continue
@@ -84,7 +85,7 @@ class DropPageFurniture:
                 # Below the story's end and below furniture, a line that reads like a headline
                 # heads nothing: a listing's or a ticker's headlines.
                 why = f"page furniture after the article, below other furniture: {evidence}"
-            elif i > last and _in_headline_list(found, kinds, i):
+            elif i in headline_lists:
                 why = f"one of a list of headlines after the article: {evidence}"
             elif kind == "symbols":
                 why = f"a line without words: {evidence}"
@@ -159,24 +160,32 @@ _TITLE_CASE_SHARE = 0.75
 _HEADLINE_WORDS = 4
 
 
-def _in_headline_list(found: Sequence[Paragraph], kinds: Sequence[Kind], i: int) -> bool:
-    """Whether line ``i``, below the story's end, is one of a list of headlines: three lines
-    or more in a row, itself among them, are headlines in title case and none reads as prose.
-    Short ones would go as furniture by their shape, and lines below furniture as headlines;
-    the list's first line has no furniture above it. A story's last line that lost its full
-    stop is written in sentence case, so it stays."""
+def _headline_lists(found: Sequence[Paragraph], kinds: Sequence[Kind], last: int) -> set[int]:
+    """The lines below the story's end (line ``last``) that are one of a list of headlines:
+    three lines or more in a row are headlines in title case and none reads as prose (the
+    first run may begin above the end). Short ones would go as furniture by their shape, and
+    lines below furniture as headlines; the list's first line has no furniture above it. A
+    story's last line that lost its full stop is written in sentence case, so it stays. Each
+    line is judged once, walking run by run."""
 
     def listed(j: int) -> bool:
         return kinds[j][0] != "prose" and _title_cased(found[j].text)
 
-    if not listed(i):
-        return False
-    start = stop = i
-    while start > 0 and listed(start - 1):
-        start -= 1
-    while stop + 1 < len(found) and listed(stop + 1):
-        stop += 1
-    return stop - start + 1 >= _LISTED_HEADLINES
+    lines: set[int] = set()
+    i = last + 1
+    while i < len(found):
+        if not listed(i):
+            i += 1
+            continue
+        start = stop = i
+        while start > 0 and listed(start - 1):
+            start -= 1
+        while stop + 1 < len(found) and listed(stop + 1):
+            stop += 1
+        if stop - start + 1 >= _LISTED_HEADLINES:
+            lines.update(range(i, stop + 1))
+        i = stop + 1
+    return lines
 
 
 def _title_cased(text: str) -> bool:
