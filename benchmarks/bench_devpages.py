@@ -107,6 +107,48 @@ def _same_name(expected: Any, got: Any) -> bool:
     )
 
 
+def _located(page: str, start: int, text: str) -> int:
+    """Where an annotated item stands: its own offset unless that offset lies inside a word.
+
+    The set's offsets were found by searching for each item's text, so a short item can point
+    into a longer word ("0" inside the title's "2024") while the line it annotates stands
+    further on. An item cut out of the middle of a word on both sides moves to the first
+    occurrence of its text that stands on word boundaries; items glued on one side only (a
+    credit run into a caption) are real and stay where they are.
+    """
+    end = start + len(text)
+    inside = start > 0 and end < len(page)
+    inside = inside and page[start - 1].isalnum() and page[start].isalnum()
+    inside = inside and page[end - 1].isalnum() and page[end].isalnum()
+    if not inside:
+        return start
+    bounded = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")
+    match = bounded.search(page)
+    return match.start() if match else start
+
+
+def _gone(page: str, kept: list[bool], start: int, text: str) -> bool:
+    """At most 10% of the item's visible characters survived."""
+    visible = [i for i in range(start, start + len(text)) if not page[i].isspace()]
+    return bool(visible) and sum(kept[i] for i in visible) <= 0.1 * len(visible)
+
+
+def _other_copy_gone(page: str, kept: list[bool], start: int, text: str) -> bool:
+    """For a repeated headline or lead: was an identical copy elsewhere removed instead?
+
+    The annotation marks one of two equal copies as the repeat; keeping that one and removing
+    the other leaves the same text, so either removal counts.
+    """
+    needle = text.strip()
+    position = page.find(needle)
+    while position >= 0:
+        outside = position + len(needle) <= start or position >= start + len(text)
+        if outside and _gone(page, kept, position, needle):
+            return True
+        position = page.find(needle, position + 1)
+    return False
+
+
 def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
     chain = default_chain(corpus_level=False)
     items: Counter[str] = Counter()
@@ -116,6 +158,8 @@ def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
     lost: list[str] = []
     prov_total = prov_right = prov_lenient = 0
     wrong: list[str] = []
+    moved: list[str] = []
+    other_copy: list[str] = []
     for page in pages:
         meta = {"site": page["site"], "url": page["url"]}
         doc = Document(id=page["id"], text=page["text"], language=page["lang"], meta=meta)
@@ -123,14 +167,20 @@ def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
         output = outcome.doc.text if outcome.doc is not None else ""
         kept = surviving(len(page["text"]), outcome.edits)
         for item in page["boilerplate"]:
-            start, text = item["start"], item["text"]
-            visible = [i for i in range(start, start + len(text)) if not page["text"][i].isspace()]
-            left = sum(kept[i] for i in visible)
-            items[item["category"]] += 1
-            if visible and left <= 0.1 * len(visible):
-                removed[item["category"]] += 1
+            text, category = item["text"], item["category"]
+            start = _located(page["text"], item["start"], text)
+            if start != item["start"]:
+                moved.append(f"{page['id']}: {text[:40]!r} {item['start']} -> {start}")
+            items[category] += 1
+            if _gone(page["text"], kept, start, text):
+                removed[category] += 1
+            elif category.endswith("_repeated") and _other_copy_gone(
+                page["text"], kept, start, text
+            ):
+                removed[category] += 1
+                other_copy.append(f"{page['id']}: {text[:60]!r}")
             else:
-                missed[item["category"]].append(f"{page['id']}: {text[:90]!r}")
+                missed[category].append(f"{page['id']}: {text[:90]!r}")
         for sentence in page["content"]:
             content_total += 1
             if sentence in output:
@@ -158,6 +208,8 @@ def score(pages: list[dict[str, Any]]) -> dict[str, Any]:
         "content": (content_kept, content_total, lost),
         "provenance": (prov_right, prov_total, wrong),
         "provenance_lenient": prov_lenient,
+        "moved": moved,
+        "other_copy": other_copy,
     }
 
 
@@ -190,6 +242,10 @@ def main() -> None:
     print("  (* wrong as a name too)")
     for line in wrong:
         print("  wrong", line)
+    for line in result["moved"]:
+        print("  offset inside a word, moved:", line)
+    for line in result["other_copy"]:
+        print("  repeat removed as the other, identical copy:", line)
     for category in sorted(result["missed"]):
         if args.all or category in args.show:
             for line in result["missed"][category]:
