@@ -1,4 +1,4 @@
-"""A probe of junk in seven languages: every kind the rules describe, in invented stories.
+"""A probe of junk in eight languages: every kind the rules describe, in invented stories.
 
 Each language has a short story (headline and three paragraphs) and junk lines of the kinds
 news pages carry: datelines opening the lead, pointers, credits, stamps and ads inside the
@@ -61,6 +61,12 @@ STORIES = {
         "Die Bauarbeiten sollen im kommenden Frühjahr beginnen und rund zwei Millionen Euro kosten, sagte der Kämmerer der Stadt.",
         "Anwohner, die an der Sitzung teilnahmen, sagten, die Brücke verkürze ihren Weg zum Bahnhof um mehr als zwanzig Minuten.",
     ),
+    "pl": (
+        "Rada miasta zatwierdziła budowę nowej kładki nad rzeką",
+        "Radni miasta zagłosowali we wtorek za budową nowej kładki dla pieszych nad rzeką, kończąc wieloletni spór mieszkańców.",
+        "Prace mają ruszyć wiosną przyszłego roku i kosztować około dwóch milionów złotych, poinformował skarbnik miasta.",
+        "Mieszkańcy obecni na sesji mówili, że kładka skróci ich drogę na dworzec o ponad dwadzieścia minut.",
+    ),
 }
 
 DATELINES = {
@@ -89,6 +95,7 @@ DATELINES = {
     "es": ["MADRID, 5 Nov. (EUROPA PRESS) - ", "BOGOTÁ.- ", "Sevilla, 3 nov (EFE).- "],
     "fr": ["PARIS (AFP) - ", "LYON — ", "Genève (ATS) - "],
     "de": ["BERLIN (dpa) - ", "München – ", "Hamburg (dpa/lno) - "],
+    "pl": ["WARSZAWA (PAP) - ", "Kraków – ", "Poznań, 3 listopada (PAP) - "],
 }
 
 INSIDE = {
@@ -109,6 +116,11 @@ INSIDE = {
         "Dibaca 1.234 kali",
         "SCROLL TO RESUME CONTENT",
         "Lihat Foto",
+        "Konten Sponsor",
+        "Lanjutkan Membaca",
+        "Pilihan Redaksi",
+        "(Dok. Istimewa)",
+        "Sumber foto: Instagram @akunwarga",
     ],
     "ms": [
         "BACA: Kerajaan umum bantuan tambahan untuk mangsa",
@@ -117,6 +129,9 @@ INSIDE = {
         "Gambar: Bernama",
         "FOTO: Ihsan PBT",
         "Iklan",
+        "Teruskan membaca di bawah",
+        "Gambar hiasan",
+        "Sumber gambar: Facebook",
     ],
     "en": [
         "READ MORE: Council delays vote on parking fees",
@@ -133,6 +148,11 @@ INSIDE = {
         "5 min read",
         "Story continues below advertisement",
         "Advertisement - scroll to continue reading",
+        "RELATED STORY: Bridge plan divides neighbours",
+        "Continue reading the main story",
+        "Click to enlarge",
+        "Photograph: Jane Doe/Reuters",
+        "(Photo by John Smith/Getty Images)",
     ],
     "pt": [
         "Leia também: Chuva forte alaga ruas do centro",
@@ -140,6 +160,8 @@ INSIDE = {
         "Foto: Agência Brasil",
         "Publicidade",
         "Atualizado em 03/11/2025 14h32",
+        "Ouça este conteúdo",
+        "Tempo de leitura: 3 min",
     ],
     "es": [
         "Lee también: Las lluvias cortan la carretera",
@@ -148,6 +170,10 @@ INSIDE = {
         "Foto: EFE",
         "Publicidad",
         "Actualizado: 03/11/2025 14:32 h",
+        "Sigue leyendo",
+        "Contenido patrocinado",
+        "Vea también: El alcalde presenta su plan",
+        "Fotografía: EFE",
     ],
     "fr": [
         "Lire aussi : Les pluies coupent la route",
@@ -155,6 +181,10 @@ INSIDE = {
         "Photo : AFP",
         "Publicité",
         "Mis à jour le 03/11/2025 à 14h32",
+        "Publicité - La suite ci-dessous",
+        "Écouter cet article",
+        "Crédit : Jean Dupont",
+        "Temps de lecture : 3 min",
     ],
     "de": [
         "Lesen Sie auch: Starkregen sperrt Landstraße",
@@ -163,6 +193,21 @@ INSIDE = {
         "Anzeige",
         "Aktualisiert am 03.11.2025, 14:32 Uhr",
         "Weiterlesen nach der Anzeige",
+        "Artikel wird unter der Anzeige fortgesetzt",
+        "Zur Startseite",
+        "Hören Sie den Artikel",
+    ],
+    "pl": [
+        "Czytaj także: Ulewy zalały centrum miasta",
+        "ZOBACZ RÓWNIEŻ: Nowe rondo na obwodnicy",
+        "Fot. PAP/Jan Kowalski",
+        "fot. Jan Kowalski / Agencja Miejska",
+        "Zdjęcie ilustracyjne",
+        "Źródło zdjęcia: PAP",
+        "Reklama",
+        "Czas czytania: 3 min",
+        "Czytaj więcej pod reklamą",
+        "Artykuł jest kontynuowany poniżej",
     ],
 }
 
@@ -186,6 +231,7 @@ BELOW = {
         "Tulis komentar",
         "Simpan nama, email, dan situs web saya pada peramban ini untuk komentar saya berikutnya.",
         'Dapatkan update berita pilihan setiap hari dari Beritakita. Mari bergabung di Grup Telegram "Beritakita Update", klik tautan berikut.',
+        "Simak berita dan artikel lainnya di Google News",
         "Jangan lewatkan berita menarik lainnya hanya di Beritakita.com",
     ],
     "ms": [
@@ -196,6 +242,7 @@ BELOW = {
         "Kongsi artikel ini",
         "Komen",
         "Alamat e-mel anda tidak akan disiarkan. Medan diperlukan ditanda *",
+        "Artikel ini disiarkan pertama kali oleh Berita Kampung",
     ],
     "en": [
         "Reporting by John Smith; Editing by Jane Doe",
@@ -215,6 +262,7 @@ BELOW = {
         "Get the latest headlines delivered to your inbox every morning.",
         "This story was originally published by The Riverside Gazette.",
         "Got a story? Contact our newsroom at news@riversidegazette.example",
+        "Distributed by Tribune Content Agency, LLC.",
     ],
     "pt": [
         "Com informações da Agência Brasil",
@@ -225,6 +273,8 @@ BELOW = {
         "Por Redação",
         "Receba as notícias do Jornal da Cidade no seu WhatsApp",
         "O seu endereço de e-mail não será publicado. Campos obrigatórios são marcados com *",
+        "Siga o Jornal da Cidade no Google Notícias",
+        "Artigo publicado originalmente no Jornal da Cidade.",
     ],
     "es": [
         "Con información de EFE",
@@ -234,6 +284,7 @@ BELOW = {
         "Deja tu comentario",
         "Por Redacción",
         "Recibe nuestra newsletter diaria en tu correo electrónico",
+        "Este artículo fue publicado originalmente en The Conversation.",
     ],
     "fr": [
         "Avec AFP",
@@ -243,6 +294,7 @@ BELOW = {
         "Laisser un commentaire",
         "Par la rédaction",
         "Cet article est réservé aux abonnés. Abonnez-vous pour lire la suite.",
+        "Cet article a été initialement publié sur The Conversation.",
     ],
     "de": [
         "Mit Material von dpa",
@@ -251,6 +303,17 @@ BELOW = {
         "Artikel teilen",
         "Kommentar schreiben",
         "Von Hans Müller",
+        "Dieser Artikel erschien zuerst bei Stadtanzeiger.",
+    ],
+    "pl": [
+        "Źródło: PAP",
+        "oprac. Anna Nowak",
+        "Udostępnij artykuł",
+        "Dodaj komentarz",
+        "Tagi: most, rada miasta, rzeka",
+        "Bądź na bieżąco! Obserwuj nas w Wiadomościach Google.",
+        "Artykuł ukazał się pierwotnie na portalu Gazeta Miasta.",
+        "Polecane",
     ],
 }
 
@@ -305,4 +368,15 @@ def test_junk_below_the_story_goes_and_the_story_stays_byte_for_byte(
 def test_a_dateline_goes_from_the_lead_and_the_lead_stays(language: str, dateline: str) -> None:
     headline, lead, middle, last = STORIES[language]
     text = "\n\n".join([headline, dateline + lead, middle, last])
+    assert _clean(text, language) == "\n\n".join(STORIES[language])
+
+
+@pytest.mark.parametrize(
+    ("language", "junk"), [(lang, junk) for lang in STORIES for junk in INSIDE[lang]]
+)
+def test_junk_inside_the_story_goes_and_the_story_stays_byte_for_byte(
+    language: str, junk: str
+) -> None:
+    headline, lead, middle, last = STORIES[language]
+    text = "\n\n".join([headline, lead, junk, middle, last])
     assert _clean(text, language) == "\n\n".join(STORIES[language])

@@ -51,7 +51,9 @@ def test_same_outlet(a: str, b: str, same: bool) -> None:
         ("wire_agency", "Sinar Harian", "syndicated_from"),
         ("wire_agency", "MalaysiaGazette", "wire_agency"),  # unknown, no title word: stays
         ("wire_agency", "Kompas", "desk_tag"),  # the page's own outlet signing its text
-        ("dateline_city", "Harian Metro", "dateline_city"),  # other columns say what they are
+        ("dateline_city", "Harian Metro", "dateline_city"),  # a dateline of words is a place
+        ("desk_tag", "AP", "wire_agency"),  # "(AP)" closing the story: an agency's credit
+        ("desk_tag", "jbr/fdn", "desk_tag"),
     ],
 )
 def test_route(column: str, value: str, target: str | None) -> None:
@@ -152,3 +154,32 @@ def test_a_site_label_also_spells_the_page_s_own_outlet() -> None:
     assert outcome.doc.text == lead
     assert "syndicated_from" not in outcome.provenance
     assert "cited_source" not in outcome.provenance
+
+
+@pytest.mark.parametrize(
+    ("dateline", "site", "column"),
+    [
+        ("Malang - ", "beritakita.com", "dateline_city"),
+        ("Kraków – ", "", "dateline_city"),
+        ("Inforiau - ", "inforiau.co", "publisher"),  # the page's own outlet by its letters
+    ],
+)
+def test_a_one_word_dateline_is_the_city_unless_it_names_the_site(
+    dateline: str, site: str, column: str
+) -> None:
+    body = "Harga beras di pasar induk turun untuk pertama kalinya sejak Maret lalu, kata pedagang."
+    outcome = STRIP(make_doc(f"{dateline}{body}", **({"site": site} if site else {})))
+    assert outcome.doc is not None
+    assert outcome.doc.text == body
+    word = dateline.split()[0]
+    assert outcome.provenance[column] == word
+    other = "publisher" if column == "dateline_city" else "dateline_city"
+    assert outcome.provenance.get(other) != word
+
+
+def test_a_city_and_region_on_a_site_named_for_the_city_stay_a_place() -> None:
+    body = "The county opened two cooling centres on Monday as the heat wave went on."
+    outcome = STRIP(make_doc(f"CLEVELAND, Ohio – {body}", site="cleveland.com"))
+    assert outcome.doc is not None
+    assert outcome.doc.text == body
+    assert outcome.provenance["dateline_city"] == "CLEVELAND"

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 import regex as re
 
-from cleankit.core.document import ProvenanceValue
+from cleankit.core.document import ProvenanceValue, Span
 from cleankit.core.provenance import VALUE_SEPARATOR
 from cleankit.core.text import in_order
 from cleankit.filters.names import NameTable, same_outlet_key
@@ -30,13 +30,14 @@ __all__ = [
     "reads_as_organisation",
     "reads_as_outlet",
     "route",
+    "route_found",
     "same_outlet",
 ]
 
 #: Columns naming where a text came from (not the page's own outlet, not a cited source).
 OUTLET_COLUMNS = ("syndicated_from", "wire_agency")
 #: Columns whose captured credits are routed; the others say what they are by their rule.
-_ROUTED = frozenset({"cited_source", "wire_agency"})
+_ROUTED = frozenset({"cited_source", "wire_agency", "dateline_city", "desk_tag"})
 _ADDRESS = re.compile(r"^[\p{L}\d-]+(?:\.[\p{L}\d-]+)*\.\p{L}{2,}$")
 _WORD = re.compile(r"\p{L}+")
 #: Shortest key that may stand inside a longer one ("kompas" in "kompastv"); shorter keys
@@ -131,12 +132,19 @@ def reads_as_organisation(value: str, names: NameTable, *, found_in: str = "") -
 
 
 def route(
-    column: str, value: str, *, names: NameTable, own: Iterable[str]
+    column: str, value: str, *, names: NameTable, own: Iterable[str], found_in: str = ""
 ) -> tuple[str | None, str]:
     """The column a credit captured into ``column`` belongs in (None: not recorded), and why,
     or ``(column, "")`` when it stays. ``own`` spells the page's own outlet (its site, the
-    publisher its text names)."""
+    publisher its text names); ``found_in`` is the text the credit was removed with."""
     if column not in _ROUTED:
+        return column, ""
+    if column == "dateline_city":
+        return _place_or_outlet(value, names=names, own=own, found_in=found_in)
+    if column == "desk_tag":
+        # "(AP)", "(dpa)" closing the story have a desk tag's shape and name an agency.
+        if names.knows(value):
+            return "wire_agency", "a news agency in rules/names"
         return column, ""
     if names.knows(value):
         # An agency stays one on its own site: "JAKARTA (ANTARA) -" on antaranews.com.
@@ -150,6 +158,67 @@ def route(
     else:
         return column, ""
     return (column, "") if target == column else (target, why)
+
+
+def _place_or_outlet(
+    value: str, *, names: NameTable, own: Iterable[str], found_in: str
+) -> tuple[str | None, str]:
+    """A dateline of one word and a dash ("Malang -", "Inforiau -") names its city unless the
+    word names the page's own site or reads as an outlet's title: then it is the publisher.
+    A dateline with more in it ("CLEVELAND, Ohio -" on cleveland.com) is a place's."""
+    if found_in.strip(" \t-–—") != value:
+        return "dateline_city", ""
+    if any(same_outlet(value, spelled) for spelled in own if spelled):
+        return "publisher", "the page's own outlet, where a dateline names its city"
+    if _outlet_title(value, names.press_words):
+        return "publisher", "an outlet's title, where a dateline names its city"
+    return "dateline_city", ""
+
+
+#: Captured values by column: (offset, value, index of the span that removed it).
+Found = dict[str, list[tuple[int, ProvenanceValue, int]]]
+
+
+def route_found(
+    found: Found, accepted: list[Span], *, names: NameTable, own: tuple[str, str], text: str
+) -> Found:
+    """Each credit in the column that says what it names (:func:`route`); values that stay
+    come before values moved in, and every move is noted in its span's why (``accepted`` is
+    changed in place). ``own`` is the document's host and its site (the same, or a label such
+    as "Wall Street Journal" where the record gives one): both spell the page's own outlet;
+    ``text`` is the document, whose removed spans say how a credit stood."""
+    text_publisher = found.get("publisher", [(0, "", 0)])[0][1]
+    spelled = (*own, str(text_publisher))
+    removed = [text[span.start : span.end] for span in accepted]
+    decided = [
+        (column, entry, *route(column, value, names=names, own=spelled, found_in=removed[entry[2]]))
+        if isinstance(value := entry[1], str)
+        else (column, entry, column, "")
+        for column, values in found.items()
+        for entry in values
+    ]
+    outlets = [(t, str(e[1])) for _, e, t, _ in decided if t in OUTLET_COLUMNS]
+    routed: Found = {}
+    moved: list[tuple[str, tuple[int, ProvenanceValue, int]]] = []
+    for column, entry, target, reason in decided:
+        _, value, i = entry
+        if target == column == "cited_source":
+            # "Sumber: Kabarnusa" under "Dikutip dari Kabarnusa.com,": one outlet.
+            for named, other in outlets:
+                if same_outlet(str(value), other):
+                    target, reason = named, f"the outlet the page names as {named}"
+                    break
+        if target == column:
+            routed.setdefault(column, []).append(entry)
+            continue
+        said = f"recorded as {target}" if target else "not recorded"
+        note = f"; {column} {value!r} {said}: {reason}"
+        accepted[i] = accepted[i]._replace(why=accepted[i].why + note)
+        if target is not None:
+            moved.append((target, entry))
+    for target, entry in moved:
+        routed.setdefault(target, []).append(entry)
+    return routed
 
 
 def another_outlet(publisher: str, host: str) -> bool:

@@ -21,13 +21,11 @@ from cleankit.filters.names import (
     same_outlet_key,
 )
 from cleankit.filters.outlets import (
-    OUTLET_COLUMNS,
     another_outlet,
     cite,
     reads_as_organisation,
     reads_as_outlet,
-    route,
-    same_outlet,
+    route_found,
 )
 from cleankit.filters.rule_matching import lead_starts, over_time, rule_spans
 from cleankit.filters.rule_model import CueFinder, Example, Rule
@@ -110,7 +108,8 @@ class StripRules:
             cause = over_time(alarm.running, self.timeout)
             raise DocumentError(cause, path=doc.source, line=doc.line) from None
         host = publisher_host(doc)
-        found_values = self._routed(found_values, accepted, (host, site_of(doc)))
+        own = (host, site_of(doc))
+        found_values = route_found(found_values, accepted, names=self.names, own=own, text=doc.text)
         provenance: dict[str, ProvenanceValue] = {}
         for column, values in found_values.items():
             if column not in MULTI_VALUED:
@@ -234,48 +233,6 @@ class StripRules:
                         (span.start, value, len(accepted) - 1)
                     )
         return accepted, found_values, held, mentions
-
-    def _routed(
-        self,
-        found: dict[str, list[tuple[int, ProvenanceValue, int]]],
-        accepted: list[Span],
-        site: tuple[str, str],
-    ) -> dict[str, list[tuple[int, ProvenanceValue, int]]]:
-        """Each credit in the column that says what it names (:func:`outlets.route`); values
-        that stay come before values moved in, and every move is noted in its edit's why.
-        ``site`` is the document's host and its site (the same, or a label such as "Wall
-        Street Journal" where the record gives one): both spell the page's own outlet."""
-        text_publisher = found.get("publisher", [(0, "", 0)])[0][1]
-        own = (*site, str(text_publisher))
-        decided = [
-            (column, entry, *route(column, value, names=self.names, own=own))
-            if isinstance(value := entry[1], str)
-            else (column, entry, column, "")
-            for column, values in found.items()
-            for entry in values
-        ]
-        outlets = [(t, str(e[1])) for _, e, t, _ in decided if t in OUTLET_COLUMNS]
-        routed: dict[str, list[tuple[int, ProvenanceValue, int]]] = {}
-        moved: list[tuple[str, tuple[int, ProvenanceValue, int]]] = []
-        for column, entry, target, reason in decided:
-            _, value, i = entry
-            if target == column == "cited_source":
-                # "Sumber: Kabarnusa" under "Dikutip dari Kabarnusa.com,": one outlet.
-                for named, other in outlets:
-                    if same_outlet(str(value), other):
-                        target, reason = named, f"the outlet the page names as {named}"
-                        break
-            if target == column:
-                routed.setdefault(column, []).append(entry)
-                continue
-            said = f"recorded as {target}" if target else "not recorded"
-            note = f"; {column} {value!r} {said}: {reason}"
-            accepted[i] = accepted[i]._replace(why=accepted[i].why + note)
-            if target is not None:
-                moved.append((target, entry))
-        for target, entry in moved:
-            routed.setdefault(target, []).append(entry)
-        return routed
 
 
 def _labels(
