@@ -317,6 +317,31 @@ BELOW = {
     ],
 }
 
+#: Page furniture above the headline: breadcrumbs, section menus, bylines with dates, login
+#: and share buttons (shapes of ../shared/devpages, words of our own).
+ABOVE = {
+    "id": [
+        "Beranda » Nasional » Daerah",
+        "Oleh Budi Santoso - Senin, 3 November 2025 | 14:32 WIB",
+        "Bagikan ke Facebook Bagikan ke Twitter",
+        "Nasional | Internasional | Ekonomi | Olahraga | Hiburan",
+        "Kamis, 06 Nov 2025 - 09:15 WIB",
+    ],
+    "ms": ["Utama » Berita » Semasa", "Dikemaskini: 3 November 2025, 2:32 ptg"],
+    "en": [
+        "Home / News / Local",
+        "By Jane Doe | Published November 3, 2025 | Updated 2:32 p.m.",
+        "Share on Facebook Share on Twitter Share via Email",
+        "Posted: Nov 3, 2025 / 02:32 PM EST",
+        "Sign in",
+    ],
+    "pt": ["Início > Notícias > Cidades", "Por Maria Silva — Rio de Janeiro"],
+    "es": ["Inicio > Noticias > Local", "Por Juan Pérez - 3 nov 2025 - 14:32"],
+    "fr": ["Accueil > Actualités > Local", "Par Jean Dupont - Publié le 03/11/2025 à 14h32"],
+    "de": ["Startseite > Lokales > Stadt", "Von Hans Müller | 03.11.2025, 14:32 Uhr"],
+    "pl": ["Strona główna > Wiadomości > Kraj", "Wiadomości | Sport | Biznes | Kultura"],
+}
+
 
 @cache
 def _chain() -> Chain:
@@ -380,3 +405,13 @@ def test_junk_inside_the_story_goes_and_the_story_stays_byte_for_byte(
     headline, lead, middle, last = STORIES[language]
     text = "\n\n".join([headline, lead, junk, middle, last])
     assert _clean(text, language) == "\n\n".join(STORIES[language])
+
+
+@pytest.mark.parametrize(
+    ("language", "junk"), [(lang, junk) for lang in STORIES for junk in ABOVE[lang]]
+)
+def test_junk_above_the_headline_goes_and_the_story_stays_byte_for_byte(
+    language: str, junk: str
+) -> None:
+    story = "\n\n".join(STORIES[language])
+    assert _clean(f"{junk}\n\n{story}", language) == story
