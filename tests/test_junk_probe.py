@@ -1,10 +1,11 @@
 """A probe of junk in eight languages: every kind the rules describe, in invented stories.
 
 Each language has a short story (headline and three paragraphs) and junk lines of the kinds
-news pages carry: datelines opening the lead, pointers, credits, stamps and ads inside the
-story, bylines, closing tags, source notes, calls to action, tags and comment prompts below
-it. Wherever a junk line stands, no line of the story may be lost; below the story every one
-goes, and every dateline goes from the lead. The texts are ours; the shapes are those of
+news pages carry: breadcrumbs, menus and bylines above the headline, pointers, credits,
+stamps and ads inside the story, bylines, closing tags, source notes, calls to action, tags
+and comment prompts below it. Wherever a junk line stands, no line of the story may be lost;
+in its own place (above, between two paragraphs, below) every one goes byte for byte, and
+every dateline goes from the lead. The texts are ours; the shapes are those of
 ../shared/devpages (README, "Categories").
 """
 
@@ -378,16 +379,6 @@ def test_no_line_of_the_story_is_lost_wherever_junk_stands(language: str, junk: 
 
 
 @pytest.mark.parametrize(
-    ("language", "junk"), [(lang, junk) for lang in STORIES for junk in BELOW[lang]]
-)
-def test_junk_below_the_story_goes_and_the_story_stays_byte_for_byte(
-    language: str, junk: str
-) -> None:
-    story = "\n\n".join(STORIES[language])
-    assert _clean(f"{story}\n\n{junk}", language) == story
-
-
-@pytest.mark.parametrize(
     ("language", "dateline"), [(lang, d) for lang in STORIES for d in DATELINES[lang]]
 )
 def test_a_dateline_goes_from_the_lead_and_the_lead_stays(language: str, dateline: str) -> None:
@@ -396,22 +387,26 @@ def test_a_dateline_goes_from_the_lead_and_the_lead_stays(language: str, datelin
     assert _clean(text, language) == "\n\n".join(STORIES[language])
 
 
+def _placed(where: str, junk: str, story: tuple[str, str, str, str]) -> list[str]:
+    headline, lead, middle, last = story
+    layouts = {
+        "above": [junk, *story],
+        "inside": [headline, lead, junk, middle, last],
+        "below": [*story, junk],
+    }
+    return layouts[where]
+
+
 @pytest.mark.parametrize(
-    ("language", "junk"), [(lang, junk) for lang in STORIES for junk in INSIDE[lang]]
+    ("where", "language", "junk"),
+    [
+        (where, lang, junk)
+        for where, table in (("above", ABOVE), ("inside", INSIDE), ("below", BELOW))
+        for lang in STORIES
+        for junk in table[lang]
+    ],
 )
-def test_junk_inside_the_story_goes_and_the_story_stays_byte_for_byte(
-    language: str, junk: str
-) -> None:
-    headline, lead, middle, last = STORIES[language]
-    text = "\n\n".join([headline, lead, junk, middle, last])
+def test_junk_goes_and_the_story_stays_byte_for_byte(where: str, language: str, junk: str) -> None:
+    """Above the headline, between two paragraphs or below the story, the junk line goes."""
+    text = "\n\n".join(_placed(where, junk, STORIES[language]))
     assert _clean(text, language) == "\n\n".join(STORIES[language])
-
-
-@pytest.mark.parametrize(
-    ("language", "junk"), [(lang, junk) for lang in STORIES for junk in ABOVE[lang]]
-)
-def test_junk_above_the_headline_goes_and_the_story_stays_byte_for_byte(
-    language: str, junk: str
-) -> None:
-    story = "\n\n".join(STORIES[language])
-    assert _clean(f"{junk}\n\n{story}", language) == story
