@@ -141,14 +141,12 @@ def route(
         return column, ""
     if column == "dateline_city":
         return _place_or_outlet(value, names=names, own=own, found_in=found_in)
-    if column == "desk_tag":
-        # "(AP)", "(dpa)" closing the story have a desk tag's shape and name an agency.
-        if names.knows(value):
-            return "wire_agency", "a news agency in rules/names"
-        return column, ""
     if names.knows(value):
-        # An agency stays one on its own site: "JAKARTA (ANTARA) -" on antaranews.com.
+        # An agency stays one on its own site: "JAKARTA (ANTARA) -" on antaranews.com; "(AP)",
+        # "(dpa)" closing the story have a desk tag's shape and name an agency.
         target, why = "wire_agency", "a news agency in rules/names"
+    elif column == "desk_tag":
+        return column, ""  # a desk's initials ("jbr/fdn") say what they are
     elif any(same_outlet(value, spelled) for spelled in own if spelled):
         if column == "wire_agency":
             return "desk_tag", "the page's own outlet signing its text"
@@ -189,13 +187,14 @@ def route_found(
     ``text`` is the document, whose removed spans say how a credit stood."""
     text_publisher = found.get("publisher", [(0, "", 0)])[0][1]
     spelled = (*own, str(text_publisher))
-    removed = [text[span.start : span.end] for span in accepted]
+    # Only the spans that captured something are read back, each once.
     decided = [
-        (column, entry, *route(column, value, names=names, own=spelled, found_in=removed[entry[2]]))
+        (column, entry, *route(column, value, names=names, own=spelled, found_in=removed))
         if isinstance(value := entry[1], str)
         else (column, entry, column, "")
         for column, values in found.items()
         for entry in values
+        for removed in [text[accepted[entry[2]].start : accepted[entry[2]].end]]
     ]
     outlets = [(t, str(e[1])) for _, e, t, _ in decided if t in OUTLET_COLUMNS]
     routed: Found = {}

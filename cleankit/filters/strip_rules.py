@@ -148,7 +148,7 @@ class StripRules:
             spelled = spelled_site_name(doc.text, host)
             provenance["publisher"] = self.names.canonical(spelled or host)
             provenance["publisher_from"] = "site"
-        cite(provenance, mentions, names=self.names, own=(host, site_of(doc)))
+        cite(provenance, mentions, names=self.names, own=own)
         outcome = cut(doc, accepted, step=self.name, provenance=provenance)
         return replace(outcome, suspects=tuple(held)) if held else outcome
 
